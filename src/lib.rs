@@ -1,0 +1,18 @@
+//! rustfront: a BuildKit frontend for Dockerfiles.
+//!
+//! Data flows one way through the modules:
+//! [`dockerfile`] (text → AST) → [`shell`] (word splitting, expansion) →
+//! [`instructions`] (typed commands) → [`convert`] (stages → LLB graph + image config) →
+//! [`llb`] (typed ops → deterministic `pb::Definition`) → [`gateway`] (BuildKit's LLBBridge
+//! over stdio), with [`frontend`] orchestrating the docker UX (options, contexts, .dockerignore).
+
+pub mod convert;
+pub mod dockerfile;
+pub mod frontend;
+pub mod gateway;
+pub mod instructions;
+pub mod llb;
+pub mod shell;
+
+/// BuildKit's wire types (re-exported so callers need not name the proto crate).
+pub use bollard_buildkit_proto as proto;
