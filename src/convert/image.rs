@@ -1,0 +1,310 @@
+//! The image config we hand to the exporter: an OCI image config with Docker's extra
+//! `config` fields. Unknown fields of a base image are carried through untouched.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Comment the official frontend puts on every history entry it adds.
+pub const HISTORY_COMMENT: &str = "buildkit.dockerfile.v0";
+
+/// An image config (`application/vnd.oci.image.config.v1+json` plus Docker fields).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    #[serde(default)]
+    pub architecture: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub variant: String,
+    #[serde(default)]
+    pub os: String,
+    #[serde(
+        rename = "os.version",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub os_version: String,
+    #[serde(rename = "os.features", default, skip_serializing_if = "Vec::is_empty")]
+    pub os_features: Vec<String>,
+    #[serde(default)]
+    pub config: ImageConfig,
+    #[serde(default)]
+    pub rootfs: RootFs,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<History>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// The runtime part of an image config (Docker's capitalised keys).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageConfig {
+    #[serde(rename = "User", default, skip_serializing_if = "String::is_empty")]
+    pub user: String,
+    #[serde(
+        rename = "ExposedPorts",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub exposed_ports: BTreeMap<String, Empty>,
+    #[serde(
+        rename = "Env",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub env: Vec<String>,
+    #[serde(
+        rename = "Entrypoint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub entrypoint: Option<Vec<String>>,
+    #[serde(rename = "Cmd", default, skip_serializing_if = "Option::is_none")]
+    pub cmd: Option<Vec<String>>,
+    #[serde(
+        rename = "Volumes",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub volumes: BTreeMap<String, Empty>,
+    #[serde(
+        rename = "WorkingDir",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub working_dir: String,
+    #[serde(
+        rename = "Labels",
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub labels: BTreeMap<String, String>,
+    #[serde(
+        rename = "StopSignal",
+        default,
+        skip_serializing_if = "String::is_empty"
+    )]
+    pub stop_signal: String,
+    #[serde(
+        rename = "ArgsEscaped",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub args_escaped: bool,
+    #[serde(
+        rename = "Healthcheck",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub healthcheck: Option<Healthcheck>,
+    #[serde(
+        rename = "OnBuild",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub on_build: Vec<String>,
+    #[serde(
+        rename = "Shell",
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "null_as_default"
+    )]
+    pub shell: Vec<String>,
+    #[serde(flatten)]
+    pub extra: BTreeMap<String, Value>,
+}
+
+/// The `{}` value of `ExposedPorts` and `Volumes` entries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Empty {}
+
+/// A container health check. Durations are nanoseconds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Healthcheck {
+    #[serde(rename = "Test", default, skip_serializing_if = "Vec::is_empty")]
+    pub test: Vec<String>,
+    #[serde(rename = "Interval", default, skip_serializing_if = "is_zero")]
+    pub interval: i64,
+    #[serde(rename = "Timeout", default, skip_serializing_if = "is_zero")]
+    pub timeout: i64,
+    #[serde(rename = "StartPeriod", default, skip_serializing_if = "is_zero")]
+    pub start_period: i64,
+    #[serde(rename = "StartInterval", default, skip_serializing_if = "is_zero")]
+    pub start_interval: i64,
+    #[serde(rename = "Retries", default, skip_serializing_if = "is_zero")]
+    pub retries: i64,
+}
+
+/// The layer list; exporters overwrite it with the real diff IDs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootFs {
+    #[serde(rename = "type", default)]
+    pub kind: String,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub diff_ids: Vec<String>,
+}
+
+impl Default for RootFs {
+    fn default() -> Self {
+        RootFs {
+            kind: "layers".into(),
+            diff_ids: Vec::new(),
+        }
+    }
+}
+
+/// One history entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub created_by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub empty_layer: bool,
+}
+
+fn is_zero(v: &i64) -> bool {
+    *v == 0
+}
+
+/// Go writes `null` for nil slices and maps; read it as empty.
+fn null_as_default<'de, D, T>(de: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(de)?.unwrap_or_default())
+}
+
+/// Docker's default `PATH` for Linux containers.
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+impl Image {
+    /// The config a `FROM scratch` stage starts from.
+    pub fn scratch(os: &str, architecture: &str, variant: &str) -> Image {
+        Image {
+            architecture: architecture.into(),
+            os: os.into(),
+            variant: variant.into(),
+            config: ImageConfig {
+                env: vec![format!("PATH={DEFAULT_PATH}")],
+                working_dir: "/".into(),
+                ..ImageConfig::default()
+            },
+            ..Image::default()
+        }
+    }
+
+    /// Parse a base image config as a registry returns it. `created` is cleared, as the
+    /// official frontend does, so the result does not pretend to be the base image.
+    pub fn from_base_json(data: &[u8]) -> Result<Image, serde_json::Error> {
+        let mut image: Image = serde_json::from_slice(data)?;
+        image.created = None;
+        Ok(image)
+    }
+
+    /// Whether a resolved base config describes an empty image (no layers, no real history):
+    /// such a base is treated as scratch.
+    pub fn is_empty_base(&self) -> bool {
+        self.rootfs.diff_ids.is_empty() && self.history.iter().all(|h| h.empty_layer)
+    }
+
+    /// Append a history entry for an instruction of ours.
+    pub fn add_history(&mut self, created_by: String, empty_layer: bool) {
+        self.history.push(History {
+            created_by,
+            comment: HISTORY_COMMENT.into(),
+            empty_layer,
+            ..History::default()
+        });
+    }
+}
+
+impl ImageConfig {
+    /// The value of `name` in the config's `Env`.
+    pub fn env_value(&self, name: &str) -> Option<&str> {
+        self.env.iter().find_map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv.as_str(), ""));
+            (k == name).then_some(v)
+        })
+    }
+
+    /// Set `name=value` in `Env`, replacing an existing entry in place (Docker keeps order).
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        let entry = format!("{name}={value}");
+        let existing = self
+            .env
+            .iter_mut()
+            .find(|kv| kv.split_once('=').map_or(kv.as_str(), |(k, _)| k) == name);
+        match existing {
+            Some(slot) => *slot = entry,
+            None => self.env.push(entry),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_config_round_trips_unknown_fields_and_drops_created() {
+        let json = br#"{"created":"2024-01-01T00:00:00Z","architecture":"amd64","os":"linux",
+            "config":{"Env":["PATH=/bin"],"Cmd":["sh"],"Foo":1},"rootfs":{"type":"layers","diff_ids":["sha256:aa"]},
+            "history":[{"created_by":"x"}],"moby.extra":true}"#;
+        let image = Image::from_base_json(json).unwrap();
+        assert_eq!(image.created, None);
+        assert_eq!(image.config.cmd, Some(vec!["sh".to_string()]));
+        assert_eq!(image.config.extra.get("Foo"), Some(&Value::from(1)));
+        assert!(!image.is_empty_base());
+        let out = serde_json::to_value(&image).unwrap();
+        assert_eq!(out["moby.extra"], Value::Bool(true));
+        assert_eq!(out["config"]["Foo"], Value::from(1));
+        assert!(out.get("created").is_none());
+    }
+
+    #[test]
+    fn go_nulls_read_as_empty() {
+        let json = br#"{"architecture":"amd64","os":"linux","config":{"Env":null,"Labels":null,"ExposedPorts":null},"rootfs":{"type":"layers","diff_ids":null}}"#;
+        let image = Image::from_base_json(json).unwrap();
+        assert!(image.config.env.is_empty());
+        assert!(image.is_empty_base());
+    }
+
+    #[test]
+    fn set_env_replaces_in_place() {
+        let mut c = ImageConfig {
+            env: vec!["A=1".into(), "B=2".into()],
+            ..ImageConfig::default()
+        };
+        c.set_env("A", "3");
+        c.set_env("C", "x=y");
+        assert_eq!(c.env, ["A=3", "B=2", "C=x=y"]);
+        assert_eq!(c.env_value("C"), Some("x=y"));
+        assert_eq!(c.env_value("D"), None);
+    }
+
+    #[test]
+    fn scratch_has_default_path_and_root_workdir() {
+        let image = Image::scratch("linux", "amd64", "");
+        assert_eq!(image.config.env_value("PATH"), Some(DEFAULT_PATH));
+        assert_eq!(image.config.working_dir, "/");
+        let out = serde_json::to_value(&image).unwrap();
+        assert_eq!(out["rootfs"]["type"], "layers");
+        assert!(out.get("variant").is_none());
+    }
+}
