@@ -556,3 +556,58 @@ fn leading_byte_order_mark_is_ignored() {
         Ok("a\u{feff}".into())
     );
 }
+
+/// Tiny deterministic generator (xorshift) so the robustness test needs no dependency.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n.max(1) as u64).unwrap_or(0)
+    }
+}
+
+#[test]
+fn random_inputs_never_panic() {
+    const PIECES: &[&str] = &[
+        "$", "{", "}", ":", "-", "+", "?", "#", "%", "/", "\\", "`", "'", "\"", "*", "=", "[", "]",
+        "a", "V", "W", "1", "0", "@", " ", "\t", "\n", "é", "한", "\u{feff}", "${", "${V", "${V:-",
+        "${V#", "${V//", "$V", "\\$", "\\\\",
+    ];
+    let e = env(&[("V", "a*b/c d\n?x"), ("W", ""), ("한", "k")]);
+    let modes = [
+        Options::default(),
+        Options {
+            raw_quotes: true,
+            raw_escapes: true,
+            skip_unset_env: true,
+            ..Options::default()
+        },
+        Options {
+            skip_process_quotes: true,
+            ..Options::default()
+        },
+    ];
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..20_000 {
+        let len = rng.below(24);
+        let word: String = (0..len).map(|_| PIECES[rng.below(PIECES.len())]).collect();
+        for escape in ['\\', '`'] {
+            let l = Lexer::new(escape);
+            for options in modes {
+                if let Ok(p) = l.process_with(&word, &e, options) {
+                    // Word splitting never yields empty words.
+                    assert!(p.words.iter().all(|w| !w.is_empty()), "{word:?}");
+                }
+            }
+            let _ = l.expand_for_display(&word, &e);
+        }
+        let _ = expand_heredoc(&word, &e);
+    }
+}
