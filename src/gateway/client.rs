@@ -23,9 +23,6 @@ use crate::proto::pb;
 /// The Go client's deadline for Ping.
 const PING_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// The generated tonic client over our single channel.
-pub type RawClient = LlbBridgeClient<Channel>;
-
 /// What `ResolveImageConfig` answered.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ResolvedImage {
@@ -60,7 +57,7 @@ pub struct Warning {
 /// All LLBBridge calls except `Return`. Clones share the connection and the cached caps.
 #[derive(Debug, Clone)]
 pub struct GatewayClient {
-    rpc: RawClient,
+    rpc: LlbBridgeClient<Channel>,
     caps: Arc<OnceLock<Caps>>,
 }
 
@@ -73,11 +70,6 @@ impl GatewayClient {
             rpc,
             caps: Arc::new(OnceLock::new()),
         }
-    }
-
-    /// The generated client, for calls this wrapper does not cover (e.g. `ResolveSourceMeta`).
-    pub fn raw(&self) -> RawClient {
-        self.rpc.clone()
     }
 
     /// The caps from the first successful [`ping`](Self::ping), if any.
@@ -365,6 +357,21 @@ fn single_ref_id(response: fe::SolveResponse) -> Result<String, GatewayError> {
 /// [`return_error`](Self::return_error) or [`return_status`](Self::return_status), which
 /// consume the gateway, so it can be sent at most once. Send exactly one, wait for it, then
 /// exit the process with status 0.
+///
+/// ```no_run
+/// # async fn once(gateway: rustfront::gateway::Gateway) {
+/// let _ = gateway.return_error(tonic::Code::Unknown, "first", vec![]).await;
+/// # }
+/// ```
+///
+/// A second `Return` does not compile:
+///
+/// ```compile_fail,E0382
+/// # async fn twice(gateway: rustfront::gateway::Gateway) {
+/// let _ = gateway.return_error(tonic::Code::Unknown, "first", vec![]).await;
+/// let _ = gateway.return_error(tonic::Code::Unknown, "second", vec![]).await;
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "a frontend must call one of the return_* methods exactly once"]
 pub struct Gateway {

@@ -25,7 +25,7 @@ pub mod result;
 pub mod transport;
 
 pub use caps::{Caps, Worker, frontend_cap, llb_cap};
-pub use client::{Gateway, GatewayClient, RawClient, ResolvedImage, Warning};
+pub use client::{Gateway, GatewayClient, ResolvedImage, Warning};
 pub use env::{
     CACHE_FROM_KEY, CACHE_IMPORTS_KEY, EnvError, FrontendEnv, OPT_PREFIX, PRODUCT_VAR,
     SESSION_ID_VAR, WORKERS_VAR, cache_imports,
