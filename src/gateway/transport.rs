@@ -94,10 +94,8 @@ fn stdin_reader() -> BoxReader {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
-        if let Ok(fd) = io::stdin().as_fd().try_clone_to_owned() {
-            if let Ok(pipe) = tokio::net::unix::pipe::Receiver::from_owned_fd(fd) {
-                return Box::new(pipe);
-            }
+        if let Some(pipe) = pipe_reader(io::stdin().as_fd()) {
+            return pipe;
         }
     }
     Box::new(tokio::io::stdin())
@@ -107,13 +105,27 @@ fn stdout_writer() -> BoxWriter {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd;
-        if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
-            if let Ok(pipe) = tokio::net::unix::pipe::Sender::from_owned_fd(fd) {
-                return Box::new(pipe);
-            }
+        if let Some(pipe) = pipe_writer(io::stdout().as_fd()) {
+            return pipe;
         }
     }
     Box::new(tokio::io::stdout())
+}
+
+/// A non-blocking reader on a duplicate of `fd`, if `fd` is a readable pipe.
+#[cfg(unix)]
+fn pipe_reader(fd: std::os::fd::BorrowedFd<'_>) -> Option<BoxReader> {
+    let owned = fd.try_clone_to_owned().ok()?;
+    let pipe = tokio::net::unix::pipe::Receiver::from_owned_fd(owned).ok()?;
+    Some(Box::new(pipe))
+}
+
+/// A non-blocking writer on a duplicate of `fd`, if `fd` is a writable pipe.
+#[cfg(unix)]
+fn pipe_writer(fd: std::os::fd::BorrowedFd<'_>) -> Option<BoxWriter> {
+    let owned = fd.try_clone_to_owned().ok()?;
+    let pipe = tokio::net::unix::pipe::Sender::from_owned_fd(owned).ok()?;
+    Some(Box::new(pipe))
 }
 
 #[cfg(test)]
@@ -130,5 +142,53 @@ mod tests {
         let second = connector.oneshot(uri).await;
         let err = second.err().map(|e| e.kind());
         assert_eq!(err, Some(io::ErrorKind::NotConnected));
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn pipes_are_driven_through_the_reactor() {
+        use std::os::fd::AsFd;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::net::unix::pipe;
+
+        // Like BuildKit: one pipe towards us, one from us.
+        let (mut daemon_tx, to_us) = pipe::pipe().expect("pipe");
+        let (from_us, mut daemon_rx) = pipe::pipe().expect("pipe");
+        let to_us = to_us.into_blocking_fd().expect("fd");
+        let from_us = from_us.into_blocking_fd().expect("fd");
+        let reader = pipe_reader(to_us.as_fd()).expect("read end of a pipe");
+        let writer = pipe_writer(from_us.as_fd()).expect("write end of a pipe");
+        assert!(
+            pipe_reader(from_us.as_fd()).is_none(),
+            "write end is not readable"
+        );
+        let mut stream = tokio::io::join(reader, writer);
+
+        stream.write_all(b"PRI * HTTP/2.0").await.expect("write");
+        let mut got = [0u8; 14];
+        daemon_rx.read_exact(&mut got).await.expect("daemon reads");
+        assert_eq!(&got, b"PRI * HTTP/2.0");
+
+        daemon_tx
+            .write_all(b"settings")
+            .await
+            .expect("daemon writes");
+        let mut got = [0u8; 8];
+        stream.read_exact(&mut got).await.expect("read");
+        assert_eq!(&got, b"settings");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn regular_files_are_not_pipes() {
+        use std::os::fd::AsFd;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .build()
+            .expect("runtime");
+        let _guard = runtime.enter();
+        let file = tempfile::tempfile().expect("temp file");
+        assert!(pipe_reader(file.as_fd()).is_none());
+        assert!(pipe_writer(file.as_fd()).is_none());
     }
 }
