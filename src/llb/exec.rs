@@ -1,0 +1,679 @@
+//! Exec ops: run a command on a root filesystem with extra mounts.
+//!
+//! Mount layout follows the Go client: filesystem mounts (root, bind, cache, tmpfs) sorted by
+//! destination, then secret mounts, then SSH mounts. Writable bind mounts that keep their
+//! changes get outputs 0, 1, … in that order (the root is normally output 0).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Error;
+use super::caps;
+use super::graph::{Inputs, OpMeta, Output, new_output};
+use super::platform::Platform;
+use crate::proto::pb;
+
+/// A bind mount of a state (`None` = scratch) at `dest`.
+#[derive(Debug, Clone, Default)]
+pub struct BindMount {
+    pub dest: String,
+    pub source: Option<Output>,
+    /// Mount only this path of the source.
+    pub selector: String,
+    pub readonly: bool,
+    /// Writable, but changes are thrown away (no output).
+    pub discard_output: bool,
+}
+
+/// A persistent cache directory.
+#[derive(Debug, Clone, Default)]
+pub struct CacheMount {
+    pub dest: String,
+    /// Empty means the server uses `dest`.
+    pub id: String,
+    pub sharing: pb::CacheSharingOpt,
+    /// Initial content for a new cache (`None` = empty).
+    pub source: Option<Output>,
+    pub selector: String,
+}
+
+/// A tmpfs.
+#[derive(Debug, Clone, Default)]
+pub struct TmpfsMount {
+    pub dest: String,
+    /// Bytes; 0 = the default size (a non-zero size needs `exec.mount.tmpfs.size`).
+    pub size: i64,
+}
+
+/// A secret file (also used for SSH agent sockets through [`Mount::Ssh`]).
+#[derive(Debug, Clone)]
+pub struct SecretMount {
+    pub dest: String,
+    pub id: String,
+    pub uid: u32,
+    pub gid: u32,
+    pub mode: u32,
+    pub optional: bool,
+}
+
+impl SecretMount {
+    /// A secret file with mode 0400, owned by root.
+    pub fn new(dest: impl Into<String>, id: impl Into<String>) -> Self {
+        SecretMount {
+            dest: dest.into(),
+            id: id.into(),
+            uid: 0,
+            gid: 0,
+            mode: 0o400,
+            optional: false,
+        }
+    }
+
+    /// An SSH agent socket with mode 0600, owned by root.
+    pub fn ssh(dest: impl Into<String>, id: impl Into<String>) -> Self {
+        SecretMount {
+            mode: 0o600,
+            ..SecretMount::new(dest, id)
+        }
+    }
+}
+
+/// One extra mount of an exec.
+#[derive(Debug, Clone)]
+pub enum Mount {
+    Bind(BindMount),
+    Cache(CacheMount),
+    Tmpfs(TmpfsMount),
+    Secret(SecretMount),
+    Ssh(SecretMount),
+}
+
+impl Mount {
+    pub fn dest(&self) -> &str {
+        match self {
+            Mount::Bind(m) => &m.dest,
+            Mount::Cache(m) => &m.dest,
+            Mount::Tmpfs(m) => &m.dest,
+            Mount::Secret(m) | Mount::Ssh(m) => &m.dest,
+        }
+    }
+}
+
+impl From<BindMount> for Mount {
+    fn from(m: BindMount) -> Self {
+        Mount::Bind(m)
+    }
+}
+
+impl From<CacheMount> for Mount {
+    fn from(m: CacheMount) -> Self {
+        Mount::Cache(m)
+    }
+}
+
+impl From<TmpfsMount> for Mount {
+    fn from(m: TmpfsMount) -> Self {
+        Mount::Tmpfs(m)
+    }
+}
+
+/// Builds one exec op.
+#[derive(Debug, Clone)]
+pub struct Exec {
+    root: Option<Output>,
+    readonly_root: bool,
+    meta_pb: pb::Meta,
+    network: pb::NetMode,
+    security: pb::SecurityMode,
+    secret_env: Vec<pb::SecretEnv>,
+    mounts: Vec<Mount>,
+    platform: Option<Platform>,
+    meta: OpMeta,
+}
+
+impl Exec {
+    /// Runs `args` on `root` (`None` = scratch) in `/`, with
+    /// `removeMountStubsRecursive` set (as the Go client always does).
+    pub fn new<I, S>(root: Option<Output>, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Exec {
+            root,
+            readonly_root: false,
+            meta_pb: pb::Meta {
+                args: args.into_iter().map(Into::into).collect(),
+                cwd: "/".into(),
+                remove_mount_stubs_recursive: true,
+                ..pb::Meta::default()
+            },
+            network: pb::NetMode::Unset,
+            security: pb::SecurityMode::Sandbox,
+            secret_env: Vec::new(),
+            mounts: Vec::new(),
+            platform: None,
+            meta: OpMeta::default(),
+        }
+    }
+
+    /// Adds one `KEY=VALUE` entry (order is kept).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.meta_pb.env.push(format!("{key}={value}"));
+        self
+    }
+
+    /// Adds `KEY=VALUE` entries (order is kept).
+    pub fn envs<I, S>(mut self, entries: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.meta_pb.env.extend(entries.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn cwd(mut self, cwd: impl Into<String>) -> Self {
+        self.meta_pb.cwd = cwd.into();
+        self
+    }
+
+    /// `uid`, `uid:gid` or a name.
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.meta_pb.user = user.into();
+        self
+    }
+
+    pub fn hostname(mut self, hostname: impl Into<String>) -> Self {
+        self.meta_pb.hostname = hostname.into();
+        self
+    }
+
+    pub fn extra_host(mut self, host: impl Into<String>, ip: impl Into<String>) -> Self {
+        self.meta_pb.extra_hosts.push(pb::HostIp {
+            host: host.into(),
+            ip: ip.into(),
+        });
+        self
+    }
+
+    pub fn network(mut self, mode: pb::NetMode) -> Self {
+        self.network = mode;
+        self
+    }
+
+    pub fn security(mut self, mode: pb::SecurityMode) -> Self {
+        self.security = mode;
+        self
+    }
+
+    pub fn ulimit(mut self, name: impl Into<String>, soft: i64, hard: i64) -> Self {
+        self.meta_pb.ulimit.push(pb::Ulimit {
+            name: name.into(),
+            soft,
+            hard,
+        });
+        self
+    }
+
+    pub fn cgroup_parent(mut self, parent: impl Into<String>) -> Self {
+        self.meta_pb.cgroup_parent = parent.into();
+        self
+    }
+
+    pub fn proxy_env(mut self, proxy: pb::ProxyEnv) -> Self {
+        self.meta_pb.proxy_env = Some(proxy);
+        self
+    }
+
+    /// Exposes secret `id` as environment variable `name`.
+    pub fn secret_env(
+        mut self,
+        id: impl Into<String>,
+        name: impl Into<String>,
+        optional: bool,
+    ) -> Self {
+        self.secret_env.push(pb::SecretEnv {
+            id: id.into(),
+            name: name.into(),
+            optional,
+        });
+        self
+    }
+
+    pub fn remove_mount_stubs_recursive(mut self, on: bool) -> Self {
+        self.meta_pb.remove_mount_stubs_recursive = on;
+        self
+    }
+
+    /// Mounts the root read-only; the exec then has no root output of its own.
+    pub fn readonly_root(mut self) -> Self {
+        self.readonly_root = true;
+        self
+    }
+
+    pub fn mount(mut self, mount: impl Into<Mount>) -> Self {
+        self.mounts.push(mount.into());
+        self
+    }
+
+    pub fn platform(mut self, platform: Platform) -> Self {
+        self.platform = Some(platform);
+        self
+    }
+
+    pub fn meta(mut self, meta: OpMeta) -> Self {
+        self.meta = meta;
+        self
+    }
+
+    pub fn build(self) -> Result<ExecOutputs, Error> {
+        if self.meta_pb.args.is_empty() {
+            return Err(Error::EmptyArgs);
+        }
+        let root = Mount::Bind(BindMount {
+            dest: "/".into(),
+            source: self.root,
+            readonly: self.readonly_root,
+            ..BindMount::default()
+        });
+        let mut seen = BTreeSet::new();
+        for m in std::iter::once(&root).chain(&self.mounts) {
+            if !seen.insert(m.dest()) {
+                return Err(Error::DuplicateMount(m.dest().to_owned()));
+            }
+        }
+        let (mut fs_mounts, rest): (Vec<Mount>, Vec<Mount>) = std::iter::once(root)
+            .chain(self.mounts)
+            .partition(|m| !matches!(m, Mount::Secret(_) | Mount::Ssh(_)));
+        fs_mounts.sort_by(|a, b| a.dest().cmp(b.dest()));
+        let (secrets, ssh): (Vec<Mount>, Vec<Mount>) = rest
+            .into_iter()
+            .partition(|m| matches!(m, Mount::Secret(_)));
+
+        let mut caps = BTreeSet::from([caps::EXEC_META_BASE]);
+        let meta = &self.meta_pb;
+        for (on, cap) in [
+            (self.network != pb::NetMode::Unset, caps::EXEC_META_NETWORK),
+            (
+                self.security != pb::SecurityMode::Sandbox,
+                caps::EXEC_META_SECURITY,
+            ),
+            (meta.proxy_env.is_some(), caps::EXEC_META_PROXY),
+            (!meta.ulimit.is_empty(), caps::EXEC_META_ULIMIT),
+            (
+                !meta.cgroup_parent.is_empty(),
+                caps::EXEC_META_CGROUP_PARENT,
+            ),
+            (!self.secret_env.is_empty(), caps::EXEC_SECRET_ENV),
+        ] {
+            if on {
+                caps.insert(cap);
+            }
+        }
+
+        let mut inputs = Inputs::default();
+        let mut next_output = 0;
+        let mut pb_mounts = Vec::new();
+        // (dest, Some(output index) for an exec output, or the mounted source)
+        let mut results: Vec<(String, MountResult)> = Vec::new();
+        for m in fs_mounts.iter().chain(&secrets).chain(&ssh) {
+            let mut pm = pb::Mount {
+                dest: m.dest().to_owned(),
+                ..pb::Mount::default()
+            };
+            match m {
+                Mount::Bind(b) => {
+                    pm.input = inputs.index_of(b.source.as_ref());
+                    pm.selector = b.selector.clone();
+                    pm.readonly = b.readonly;
+                    pm.mount_type = pb::MountType::Bind.into();
+                    if b.source.is_some() {
+                        caps.insert(caps::EXEC_MOUNT_BIND);
+                    }
+                    let result = if b.readonly {
+                        pm.output = -1;
+                        MountResult::Source(b.source.clone())
+                    } else if b.discard_output {
+                        pm.output = -1;
+                        caps.insert(caps::EXEC_MOUNT_BIND_READWRITE_NO_OUTPUT);
+                        MountResult::None
+                    } else {
+                        pm.output = next_output;
+                        next_output += 1;
+                        MountResult::Output(pm.output)
+                    };
+                    results.push((b.dest.clone(), result));
+                }
+                Mount::Cache(c) => {
+                    pm.input = inputs.index_of(c.source.as_ref());
+                    pm.selector = c.selector.clone();
+                    pm.output = -1;
+                    pm.mount_type = pb::MountType::Cache.into();
+                    pm.cache_opt = Some(pb::CacheOpt {
+                        id: c.id.clone(),
+                        sharing: c.sharing.into(),
+                    });
+                    caps.extend([caps::EXEC_MOUNT_CACHE, caps::EXEC_MOUNT_CACHE_SHARING]);
+                }
+                Mount::Tmpfs(t) => {
+                    pm.input = -1;
+                    pm.output = -1;
+                    pm.mount_type = pb::MountType::Tmpfs.into();
+                    pm.tmpfs_opt = Some(pb::TmpfsOpt { size: t.size });
+                    caps.insert(caps::EXEC_MOUNT_TMPFS);
+                    if t.size > 0 {
+                        caps.insert(caps::EXEC_MOUNT_TMPFS_SIZE);
+                    }
+                }
+                Mount::Secret(s) | Mount::Ssh(s) => {
+                    // Go leaves output unset here; the server ignores both fields.
+                    pm.input = -1;
+                    let is_ssh = matches!(m, Mount::Ssh(_));
+                    let (uid, gid, mode, optional, id) =
+                        (s.uid, s.gid, s.mode, s.optional, s.id.clone());
+                    if is_ssh {
+                        pm.mount_type = pb::MountType::Ssh.into();
+                        pm.ssh_opt = Some(pb::SshOpt {
+                            id,
+                            uid,
+                            gid,
+                            mode,
+                            optional,
+                        });
+                        caps.insert(caps::EXEC_MOUNT_SSH);
+                    } else {
+                        pm.mount_type = pb::MountType::Secret.into();
+                        pm.secret_opt = Some(pb::SecretOpt {
+                            id,
+                            uid,
+                            gid,
+                            mode,
+                            optional,
+                        });
+                        caps.insert(caps::EXEC_MOUNT_SECRET);
+                    }
+                }
+            }
+            if !pm.selector.is_empty() {
+                caps.insert(caps::EXEC_MOUNT_SELECTOR);
+            }
+            pb_mounts.push(pm);
+        }
+
+        let op = pb::Op {
+            platform: self.platform.as_ref().map(Platform::to_pb),
+            op: Some(pb::op::Op::Exec(pb::ExecOp {
+                meta: Some(self.meta_pb),
+                mounts: pb_mounts,
+                network: self.network.into(),
+                security: self.security.into(),
+                secretenv: self.secret_env,
+                ..pb::ExecOp::default()
+            })),
+            ..pb::Op::default()
+        };
+        let node = new_output(op, inputs, caps, self.meta);
+        let mounts = results
+            .into_iter()
+            .map(|(dest, result)| {
+                let out = match result {
+                    MountResult::Output(i) => Some(node.sibling(i)),
+                    MountResult::Source(s) => s,
+                    MountResult::None => None,
+                };
+                (dest, out)
+            })
+            .collect();
+        Ok(ExecOutputs { node, mounts })
+    }
+}
+
+enum MountResult {
+    Output(i64),
+    Source(Option<Output>),
+    None,
+}
+
+/// A built exec op and the states it produces.
+#[derive(Debug, Clone)]
+pub struct ExecOutputs {
+    /// Output 0 of the op (only used for its digest and metadata).
+    node: Output,
+    /// Bind mounts by destination, with the state each leaves behind.
+    mounts: BTreeMap<String, Option<Output>>,
+}
+
+impl ExecOutputs {
+    /// The root filesystem after the run: the op's root output, or for a read-only root the
+    /// unchanged root state.
+    pub fn root(&self) -> Option<Output> {
+        self.mount("/")
+    }
+
+    /// The state a bind mount leaves behind: the op output for a writable mount, the mounted
+    /// source for a read-only one; `None` for mounts without an output (discarded, cache,
+    /// tmpfs, secret, SSH) or a read-only scratch mount.
+    pub fn mount(&self, dest: &str) -> Option<Output> {
+        self.mounts.get(dest).cloned().flatten()
+    }
+
+    /// The exec op's digest.
+    pub fn digest(&self) -> &str {
+        self.node.digest()
+    }
+
+    /// The exec op's metadata (with the caps it needs).
+    pub fn meta(&self) -> &OpMeta {
+        self.node.meta()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::llb::source::Local;
+
+    fn exec_op(out: &ExecOutputs) -> pb::ExecOp {
+        use prost::Message;
+        let bytes = &out.node.node.bytes;
+        match pb::Op::decode(bytes.as_slice()).ok().and_then(|o| o.op) {
+            Some(pb::op::Op::Exec(e)) => e,
+            _ => pb::ExecOp::default(),
+        }
+    }
+
+    #[test]
+    fn outputs_follow_sorted_writable_binds() -> Result<(), Error> {
+        let root = Local::new("root").session("s").build();
+        let other = Local::new("other").session("s").build();
+        let built = Exec::new(Some(root.clone()), ["true"])
+            .mount(BindMount {
+                dest: "/z".into(),
+                source: Some(other.clone()),
+                ..BindMount::default()
+            })
+            .mount(CacheMount {
+                dest: "/cache".into(),
+                id: "c".into(),
+                sharing: pb::CacheSharingOpt::Locked,
+                ..CacheMount::default()
+            })
+            .mount(BindMount {
+                dest: "/ro".into(),
+                source: Some(other.clone()),
+                readonly: true,
+                ..BindMount::default()
+            })
+            .mount(BindMount {
+                dest: "/a".into(),
+                source: None,
+                ..BindMount::default()
+            })
+            .mount(Mount::Secret(SecretMount::new("/run/secrets/s", "s")))
+            .mount(TmpfsMount {
+                dest: "/tmp".into(),
+                size: 0,
+            })
+            .mount(BindMount {
+                dest: "/discard".into(),
+                source: Some(root.clone()),
+                discard_output: true,
+                ..BindMount::default()
+            })
+            .build()?;
+        let e = exec_op(&built);
+        let layout: Vec<(&str, i64, i64)> = e
+            .mounts
+            .iter()
+            .map(|m| (m.dest.as_str(), m.input, m.output))
+            .collect();
+        assert_eq!(
+            layout,
+            vec![
+                ("/", 0, 0),
+                ("/a", -1, 1),
+                ("/cache", -1, -1),
+                ("/discard", 0, -1),
+                ("/ro", 1, -1),
+                ("/tmp", -1, -1),
+                ("/z", 1, 2),
+                ("/run/secrets/s", -1, 0),
+            ]
+        );
+        assert_eq!(built.root().map(|o| o.index()), Some(0));
+        assert_eq!(
+            built.root().map(|o| o.digest().to_owned()),
+            Some(built.digest().to_owned())
+        );
+        assert_eq!(built.mount("/a").map(|o| o.index()), Some(1));
+        assert_eq!(built.mount("/z").map(|o| o.index()), Some(2));
+        assert_eq!(built.mount("/ro"), Some(other));
+        assert_eq!(built.mount("/cache"), None);
+        assert_eq!(built.mount("/discard"), None);
+        let caps = &built.meta().caps;
+        for cap in [
+            caps::EXEC_META_BASE,
+            caps::EXEC_MOUNT_BIND,
+            caps::EXEC_MOUNT_CACHE,
+            caps::EXEC_MOUNT_CACHE_SHARING,
+            caps::EXEC_MOUNT_TMPFS,
+            caps::EXEC_MOUNT_SECRET,
+            caps::EXEC_MOUNT_BIND_READWRITE_NO_OUTPUT,
+        ] {
+            assert!(caps.contains(cap), "{cap}");
+        }
+        assert!(!caps.contains(caps::EXEC_MOUNT_TMPFS_SIZE));
+        assert!(!caps.contains(caps::EXEC_META_NETWORK));
+        Ok(())
+    }
+
+    #[test]
+    fn readonly_root_returns_the_input() -> Result<(), Error> {
+        let root = Local::new("root").session("s").build();
+        let built = Exec::new(Some(root.clone()), ["ls"])
+            .readonly_root()
+            .build()?;
+        assert_eq!(built.root(), Some(root));
+        assert_eq!(exec_op(&built).mounts.first().map(|m| m.output), Some(-1));
+        Ok(())
+    }
+
+    #[test]
+    fn meta_fields_and_caps() -> Result<(), Error> {
+        let built = Exec::new(None, ["/bin/sh", "-c", "echo hi"])
+            .env("PATH", "/bin")
+            .envs(["A=1"])
+            .cwd("/work")
+            .user("1000:1000")
+            .hostname("h")
+            .extra_host("db", "10.0.0.2")
+            .network(pb::NetMode::None)
+            .security(pb::SecurityMode::Insecure)
+            .ulimit("nofile", 1024, 2048)
+            .secret_env("tok", "TOKEN", true)
+            .mount(TmpfsMount {
+                dest: "/dev/shm".into(),
+                size: 1 << 20,
+            })
+            .mount(Mount::Ssh(SecretMount::ssh(
+                "/run/buildkit/ssh_agent.0",
+                "default",
+            )))
+            .platform(Platform::new("linux", "arm64"))
+            .build()?;
+        let e = exec_op(&built);
+        let meta = e.meta.unwrap_or_default();
+        assert_eq!(meta.args, vec!["/bin/sh", "-c", "echo hi"]);
+        assert_eq!(meta.env, vec!["PATH=/bin", "A=1"]);
+        assert_eq!(
+            (meta.cwd.as_str(), meta.user.as_str()),
+            ("/work", "1000:1000")
+        );
+        assert!(meta.remove_mount_stubs_recursive);
+        assert_eq!(e.network, pb::NetMode::None as i32);
+        assert_eq!(e.secretenv.len(), 1);
+        // root has no input: scratch
+        assert_eq!(e.mounts.first().map(|m| (m.input, m.output)), Some((-1, 0)));
+        assert_eq!(
+            e.mounts
+                .last()
+                .and_then(|m| m.ssh_opt.as_ref())
+                .map(|o| o.mode),
+            Some(0o600)
+        );
+        let caps = &built.meta().caps;
+        for cap in [
+            caps::EXEC_META_NETWORK,
+            caps::EXEC_META_SECURITY,
+            caps::EXEC_META_ULIMIT,
+            caps::EXEC_SECRET_ENV,
+            caps::EXEC_MOUNT_TMPFS_SIZE,
+            caps::EXEC_MOUNT_SSH,
+        ] {
+            assert!(caps.contains(cap), "{cap}");
+        }
+        assert!(!caps.contains(caps::EXEC_MOUNT_BIND));
+        Ok(())
+    }
+
+    #[test]
+    fn rejects_empty_args_and_duplicate_mounts() {
+        assert!(matches!(
+            Exec::new(None, Vec::<String>::new()).build(),
+            Err(Error::EmptyArgs)
+        ));
+        let dup = Exec::new(None, ["x"])
+            .mount(TmpfsMount {
+                dest: "/t".into(),
+                size: 0,
+            })
+            .mount(TmpfsMount {
+                dest: "/t".into(),
+                size: 0,
+            })
+            .build();
+        assert!(matches!(dup, Err(Error::DuplicateMount(d)) if d == "/t"));
+    }
+
+    #[test]
+    fn mount_order_does_not_change_bytes() -> Result<(), Error> {
+        let src = Local::new("x").session("s").build();
+        let a = BindMount {
+            dest: "/a".into(),
+            source: Some(src.clone()),
+            ..BindMount::default()
+        };
+        let b = CacheMount {
+            dest: "/b".into(),
+            id: "b".into(),
+            ..CacheMount::default()
+        };
+        let one = Exec::new(None, ["x"])
+            .mount(a.clone())
+            .mount(b.clone())
+            .build()?;
+        let two = Exec::new(None, ["x"]).mount(b).mount(a).build()?;
+        assert_eq!(one.digest(), two.digest());
+        Ok(())
+    }
+}
