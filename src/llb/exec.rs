@@ -314,7 +314,7 @@ impl Exec {
         let mut inputs = Inputs::default();
         let mut next_output = 0;
         let mut pb_mounts = Vec::new();
-        // (dest, Some(output index) for an exec output, or the mounted source)
+        // What each bind mount leaves behind, by destination.
         let mut results: Vec<(String, MountResult)> = Vec::new();
         for m in fs_mounts.iter().chain(&secrets).chain(&ssh) {
             let mut pm = pb::Mount {
@@ -365,33 +365,30 @@ impl Exec {
                         caps.insert(caps::EXEC_MOUNT_TMPFS_SIZE);
                     }
                 }
-                Mount::Secret(s) | Mount::Ssh(s) => {
-                    // Go leaves output unset here; the server ignores both fields.
+                // Go leaves `output` unset for secrets and SSH; the server ignores both.
+                Mount::Secret(s) => {
                     pm.input = -1;
-                    let is_ssh = matches!(m, Mount::Ssh(_));
-                    let (uid, gid, mode, optional, id) =
-                        (s.uid, s.gid, s.mode, s.optional, s.id.clone());
-                    if is_ssh {
-                        pm.mount_type = pb::MountType::Ssh.into();
-                        pm.ssh_opt = Some(pb::SshOpt {
-                            id,
-                            uid,
-                            gid,
-                            mode,
-                            optional,
-                        });
-                        caps.insert(caps::EXEC_MOUNT_SSH);
-                    } else {
-                        pm.mount_type = pb::MountType::Secret.into();
-                        pm.secret_opt = Some(pb::SecretOpt {
-                            id,
-                            uid,
-                            gid,
-                            mode,
-                            optional,
-                        });
-                        caps.insert(caps::EXEC_MOUNT_SECRET);
-                    }
+                    pm.mount_type = pb::MountType::Secret.into();
+                    pm.secret_opt = Some(pb::SecretOpt {
+                        id: s.id.clone(),
+                        uid: s.uid,
+                        gid: s.gid,
+                        mode: s.mode,
+                        optional: s.optional,
+                    });
+                    caps.insert(caps::EXEC_MOUNT_SECRET);
+                }
+                Mount::Ssh(s) => {
+                    pm.input = -1;
+                    pm.mount_type = pb::MountType::Ssh.into();
+                    pm.ssh_opt = Some(pb::SshOpt {
+                        id: s.id.clone(),
+                        uid: s.uid,
+                        gid: s.gid,
+                        mode: s.mode,
+                        optional: s.optional,
+                    });
+                    caps.insert(caps::EXEC_MOUNT_SSH);
                 }
             }
             if !pm.selector.is_empty() {

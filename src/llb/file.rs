@@ -84,7 +84,7 @@ pub struct Copy {
     pub src: String,
     pub dest: String,
     pub owner: Option<Chown>,
-    /// Permission bits; `None` keeps the source mode.
+    /// Mode bits (masked to 0o7777); `None` keeps the source mode.
     pub mode: Option<u32>,
     pub follow_symlinks: bool,
     pub dir_copy_contents: bool,
@@ -127,6 +127,7 @@ impl Copy {
 #[derive(Debug, Clone)]
 pub struct Mkdir {
     pub path: String,
+    /// Permission bits (masked to 0o777, as the Go client does).
     pub mode: u32,
     pub make_parents: bool,
     pub owner: Option<Chown>,
@@ -150,6 +151,7 @@ impl Mkdir {
 #[derive(Debug, Clone)]
 pub struct Mkfile {
     pub path: String,
+    /// Permission bits (masked to 0o777, as the Go client does).
     pub mode: u32,
     pub data: Vec<u8>,
     pub owner: Option<Chown>,
@@ -281,7 +283,7 @@ impl FileOp {
                     pb::file_action::Action::Mkdir(pb::FileActionMkDir {
                         owner: owner(&m.owner),
                         path: m.path,
-                        mode: (m.mode & 0o7777) as i32,
+                        mode: (m.mode & 0o777) as i32,
                         make_parents: m.make_parents,
                         timestamp: time(m.timestamp),
                     }),
@@ -291,7 +293,7 @@ impl FileOp {
                     pb::file_action::Action::Mkfile(pb::FileActionMkFile {
                         owner: owner(&m.owner),
                         path: m.path,
-                        mode: (m.mode & 0o7777) as i32,
+                        mode: (m.mode & 0o777) as i32,
                         data: m.data,
                         timestamp: time(m.timestamp),
                     }),

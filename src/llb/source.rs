@@ -619,36 +619,12 @@ pub fn normalize_image_ref(reference: &str) -> Result<String, Error> {
 /// `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`
 fn valid_path_component(component: &str) -> bool {
     let alnum = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
-    let bytes: Vec<char> = component.chars().collect();
-    let mut i = 0;
-    let mut need_alnum = true;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if alnum(c) {
-            need_alnum = false;
-            i += 1;
-            continue;
-        }
-        if need_alnum {
-            return false;
-        }
-        // a separator: `.`, `_`, `__` or a run of `-`
-        let sep_len = match c {
-            '.' => 1,
-            '_' => {
-                if bytes.get(i + 1) == Some(&'_') {
-                    2
-                } else {
-                    1
-                }
-            }
-            '-' => bytes[i..].iter().take_while(|&&c| c == '-').count(),
-            _ => return false,
-        };
-        i += sep_len;
-        need_alnum = true;
-    }
-    !need_alnum
+    component.chars().next().is_some_and(alnum)
+        && component.chars().last().is_some_and(alnum)
+        && component
+            .split(alnum)
+            .filter(|sep| !sep.is_empty())
+            .all(|sep| matches!(sep, "." | "_" | "__") || sep.chars().all(|c| c == '-'))
 }
 
 #[cfg(test)]
