@@ -1,0 +1,1163 @@
+//! Dispatch: each reachable stage's instructions, in order, become LLB ops and image config
+//! changes — the way the official frontend turns them into a build.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::env::EnvList;
+use super::image::Image;
+use super::names::{StepCounter, go_list, go_quote_list, uppercase_keyword};
+use super::plan::{Base, ImageRequest, Plan};
+use super::{ConvertError, ConvertOptions, Converted, ResolvedImage};
+use crate::dockerfile::Span;
+use crate::frontend::{NetworkMode, ResolveMode};
+use crate::instructions::{
+    AddCommand, ArgCommand, Command, CopyCommand, MountType, NetworkMode as RunNetwork,
+    RunCommand, SecurityMode as RunSecurity, ShareMode, ShellDependentCmdLine, SourcesAndDest,
+};
+use crate::llb::{
+    self, BindMount, CacheMount, Chown, Copy, Exec, FileOp, Local, Mkdir, Mkfile, OpMeta, Output,
+    Platform, SecretMount, TmpfsMount, pb,
+};
+use crate::shell::{self, Lexer};
+
+/// Name of the vertex that writes heredoc bodies.
+const INLINE_DOCUMENT: &str = "[internal] preparing inline document";
+/// Build-args that become the RUN proxy settings rather than env.
+const PROXY_ARGS: [&str; 5] = ["http_proxy", "https_proxy", "ftp_proxy", "no_proxy", "all_proxy"];
+
+/// Convert the planned stages to the target's LLB state and image config.
+///
+/// `images` holds the resolved base images of [`Plan::image_requests`]; a missing entry is
+/// treated as an image with an unknown (empty) config.
+pub fn convert(
+    plan: &Plan,
+    opts: &ConvertOptions,
+    escape: char,
+    images: &BTreeMap<ImageRequest, ResolvedImage>,
+) -> Result<Converted, ConvertError> {
+    // The build context's follow paths are only known once every COPY has been expanded, so
+    // dispatch once to learn them, then again with the final context source.
+    let first = Dispatcher::new(plan, opts, escape, images, None).run()?;
+    match first.follow_paths() {
+        None => Ok(first.result),
+        Some(paths) => Ok(Dispatcher::new(plan, opts, escape, images, Some(paths))
+            .run()?
+            .result),
+    }
+}
+
+struct Outcome {
+    result: Converted,
+    context_paths: BTreeSet<String>,
+    used_context: bool,
+}
+
+impl Outcome {
+    /// The sorted relative paths to send, unless the whole context is needed.
+    fn follow_paths(&self) -> Option<Vec<String>> {
+        if !self.used_context || self.context_paths.contains("/") {
+            return None;
+        }
+        Some(
+            self.context_paths
+                .iter()
+                .map(|p| p.trim_start_matches('/').to_string())
+                .collect(),
+        )
+    }
+}
+
+/// What a dispatched stage leaves for later stages.
+#[derive(Debug, Clone)]
+struct StageState {
+    state: Option<Output>,
+    image: Image,
+    env: EnvList,
+    /// The LLB working directory (slash form).
+    dir: String,
+    user: String,
+    platform: Platform,
+    /// The original config of the image this stage is ultimately based on.
+    base_config: Option<Vec<u8>>,
+}
+
+struct Dispatcher<'a> {
+    plan: &'a Plan,
+    opts: &'a ConvertOptions,
+    lexer: Lexer,
+    images: &'a BTreeMap<ImageRequest, ResolvedImage>,
+    context: Output,
+    context_paths: BTreeSet<String>,
+    used_context: bool,
+    done: Vec<Option<StageState>>,
+}
+
+impl<'a> Dispatcher<'a> {
+    fn new(
+        plan: &'a Plan,
+        opts: &'a ConvertOptions,
+        escape: char,
+        images: &'a BTreeMap<ImageRequest, ResolvedImage>,
+        follow_paths: Option<Vec<String>>,
+    ) -> Self {
+        let mut local = Local::new(opts.context_local.clone())
+            .session(opts.session_id.clone())
+            .exclude_patterns(&opts.excludes)
+            .shared_key_hint(opts.context_local.clone())
+            .meta(OpMeta::new().custom_name("[internal] load build context"));
+        if let Some(paths) = &follow_paths {
+            local = local.follow_paths(paths);
+        }
+        Dispatcher {
+            plan,
+            opts,
+            lexer: Lexer::new(escape),
+            images,
+            context: local.build(),
+            context_paths: BTreeSet::new(),
+            used_context: false,
+            done: vec![None; plan.stages.len()],
+        }
+    }
+
+    fn run(mut self) -> Result<Outcome, ConvertError> {
+        for &index in &self.plan.reachable {
+            let state = self.dispatch_stage(index)?;
+            self.done[index] = Some(state);
+        }
+        let target = self.done[self.plan.target]
+            .take()
+            .ok_or_else(|| ConvertError::message("target stage was not built"))?;
+        let mut image = target.image;
+        for (k, v) in &self.opts.labels {
+            image.config.labels.insert(k.clone(), v.clone());
+        }
+        if let Some(p) = &self.opts.target_platform {
+            image.os = p.os.clone();
+            image.architecture = p.architecture.clone();
+            image.variant = p.variant.clone();
+            image.os_version = p.os_version.clone();
+            if !p.os_features.is_empty() {
+                image.os_features = p.os_features.clone();
+            }
+        }
+        Ok(Outcome {
+            result: Converted {
+                state: target.state,
+                image,
+                base_config: target.base_config,
+                platform: target.platform,
+            },
+            context_paths: self.context_paths,
+            used_context: self.used_context,
+        })
+    }
+
+    /// Number of dispatch states (stages plus images named by `COPY --from`): a build with
+    /// only one shows `[1/3]` rather than `[stage-0 1/3]`.
+    fn stage_label(&self, index: usize) -> String {
+        if self.plan.stages.len() == 1 {
+            String::new()
+        } else {
+            self.plan.stages[index].display_name(index)
+        }
+    }
+
+    fn dispatch_stage(&mut self, index: usize) -> Result<StageState, ConvertError> {
+        let planned = &self.plan.stages[index];
+        let stage = &planned.stage;
+        let platform = self.plan.stage_platform(index);
+        let counted = stage
+            .commands
+            .iter()
+            .filter(|c| {
+                matches!(
+                    c,
+                    Command::Add(_) | Command::Copy(_) | Command::Run(_) | Command::Workdir(_)
+                )
+            })
+            .count();
+        let from_step = usize::from(matches!(planned.base, Base::Image(_)));
+        let total = if planned.implicit {
+            0
+        } else {
+            from_step + counted
+        };
+        let label = self.stage_label(index);
+        let mut steps = StepCounter::new(
+            label,
+            total,
+            self.opts.platform_in_names.then(|| platform.clone()),
+        );
+
+        let mut s = match &planned.base {
+            Base::Scratch => StageState {
+                state: None,
+                image: Image::scratch(&platform.os, &platform.architecture, &platform.variant),
+                env: EnvList::default(),
+                dir: "/".into(),
+                user: String::new(),
+                platform: platform.clone(),
+                base_config: None,
+            },
+            Base::Stage(base) => {
+                let mut parent = self.done[*base].clone().ok_or_else(|| {
+                    ConvertError::at(stage.source.span, "base stage was not built")
+                })?;
+                if stage.platform.is_some() {
+                    parent.platform = platform.clone();
+                }
+                parent
+            }
+            Base::Image(reference) => {
+                self.from_image(index, reference, &platform, &mut steps)?
+            }
+        };
+        if s.image.config.env_value("PATH").is_none() {
+            s.image
+                .config
+                .env
+                .push(format!("PATH={}", super::image::DEFAULT_PATH));
+        }
+        let config_env = s.image.config.env.clone();
+        s.env.extend_from_strings(&config_env);
+        if !s.image.config.working_dir.is_empty() {
+            s.dir = s.image.config.working_dir.clone();
+        }
+        s.user = s.image.config.user.clone();
+        if !s.image.config.on_build.is_empty() {
+            return Err(ConvertError::at(
+                stage.source.span,
+                "the base image has ONBUILD triggers, which this frontend does not run yet",
+            ));
+        }
+
+        let ignore_cache = self.opts.no_cache.applies_to(stage.name.as_deref());
+        let mut stage_run = StageRun {
+            d: self,
+            s,
+            steps,
+            ignore_cache,
+            args: Vec::new(),
+            cmd_set: false,
+        };
+        for command in &stage.commands {
+            stage_run.dispatch(command)?;
+        }
+        Ok(stage_run.s)
+    }
+
+    fn from_image(
+        &self,
+        index: usize,
+        reference: &str,
+        platform: &Platform,
+        steps: &mut StepCounter,
+    ) -> Result<StageState, ConvertError> {
+        let stage = &self.plan.stages[index].stage;
+        let request = ImageRequest {
+            reference: reference.to_string(),
+            platform: platform.clone(),
+        };
+        let resolved = self.images.get(&request).cloned().unwrap_or_default();
+        let (image, empty) = match &resolved.config {
+            Some(raw) => {
+                let image = Image::from_base_json(raw).map_err(|e| {
+                    ConvertError::at(
+                        stage.source.span,
+                        format!("invalid image config for {reference}: {e}"),
+                    )
+                })?;
+                let empty = image.is_empty_base();
+                (image, empty)
+            }
+            None => (
+                Image::scratch(&platform.os, &platform.architecture, &platform.variant),
+                false,
+            ),
+        };
+        let pinned = if resolved.digest.is_empty() {
+            reference.to_string()
+        } else {
+            format!("{reference}@{}", resolved.digest)
+        };
+        let name = steps.next(&format!("FROM {pinned}"));
+        let state = if empty {
+            None
+        } else {
+            let mode = match self.opts.resolve_mode {
+                ResolveMode::Default => llb::ResolveMode::Default,
+                ResolveMode::Pull => llb::ResolveMode::Pull,
+                ResolveMode::Local => llb::ResolveMode::Local,
+            };
+            let meta = self
+                .located(name, stage.source.span)
+                .description(llb::DOCKERFILE_COMMAND_KEY, stage.source.code.clone());
+            Some(
+                llb::Image::new(pinned)
+                    .platform(platform.clone())
+                    .resolve_mode(mode)
+                    .meta(meta)
+                    .build()
+                    .map_err(|e| ConvertError::at(stage.source.span, e.to_string()))?,
+            )
+        };
+        Ok(StageState {
+            state,
+            image,
+            env: EnvList::default(),
+            dir: "/".into(),
+            user: String::new(),
+            platform: platform.clone(),
+            base_config: resolved.config,
+        })
+    }
+
+    /// Metadata naming an op and pointing at its Dockerfile lines.
+    fn located(&self, name: String, span: Span) -> OpMeta {
+        let start = u32::try_from(span.start.line).unwrap_or(u32::MAX);
+        let end = u32::try_from(span.end.line.max(span.start.line)).unwrap_or(u32::MAX);
+        OpMeta::new()
+            .custom_name(name)
+            .location(&self.opts.source, vec![llb::line_range(start, end)])
+    }
+}
+
+/// One stage being dispatched.
+struct StageRun<'d, 'a> {
+    d: &'d mut Dispatcher<'a>,
+    s: StageState,
+    steps: StepCounter,
+    ignore_cache: bool,
+    /// ARGs declared in this stage, in order, with their values (for RUN history).
+    args: Vec<(String, Option<String>)>,
+    /// A CMD was given in this stage (ENTRYPOINT then keeps it).
+    cmd_set: bool,
+}
+
+impl StageRun<'_, '_> {
+    fn dispatch(&mut self, command: &Command) -> Result<(), ConvertError> {
+        let span = command.span();
+        if let Command::Arg(arg) = command {
+            return self.arg(arg);
+        }
+        let mut command = command.clone();
+        let lexer = self.d.lexer;
+        let env = &self.s.env;
+        command.expand(&mut |w: &str| lexer.process_word(w, env).map(|e| e.text))?;
+        match &command {
+            Command::Arg(_) => Ok(()),
+            Command::Run(run) => self.run(run),
+            Command::Copy(copy) => self.copy(copy),
+            Command::Add(add) => self.add(add),
+            Command::Workdir(w) => self.workdir(&w.path.text, command.code(), span),
+            Command::Env(e) => {
+                let mut history = String::from("ENV");
+                for kv in &e.env {
+                    self.s.env.set(&kv.key.text, &kv.value.text);
+                    self.s.image.config.set_env(&kv.key.text, &kv.value.text);
+                    history.push_str(&format!(" {}={}", kv.key.text, kv.value.text));
+                }
+                self.commit(history, false);
+                Ok(())
+            }
+            Command::Label(l) => {
+                let mut history = String::from("LABEL");
+                for kv in &l.labels {
+                    self.s
+                        .image
+                        .config
+                        .labels
+                        .insert(kv.key.text.clone(), kv.value.text.clone());
+                    history.push_str(&format!(" {}={}", kv.key.text, kv.value.text));
+                }
+                self.commit(history, false);
+                Ok(())
+            }
+            Command::User(u) => {
+                self.s.user = u.user.text.clone();
+                self.s.image.config.user = u.user.text.clone();
+                self.commit(format!("USER {}", u.user.text), false);
+                Ok(())
+            }
+            Command::Expose(e) => {
+                let env = &self.s.env;
+                let ports = e.port_specs(&mut |w: &str| lexer.process_words(w, env))?;
+                let mut set = BTreeMap::new();
+                for port in ports {
+                    self.s
+                        .image
+                        .config
+                        .exposed_ports
+                        .insert(port.clone(), Default::default());
+                    set.insert(port, ());
+                }
+                let shown: Vec<String> = set.keys().map(|p| format!("{p}:{{}}")).collect();
+                self.commit(format!("EXPOSE map[{}]", shown.join(" ")), false);
+                Ok(())
+            }
+            Command::Volume(v) => {
+                let mut items = Vec::new();
+                for volume in &v.volumes {
+                    if volume.text.is_empty() {
+                        return Err(ConvertError::at(
+                            span,
+                            "VOLUME specified can not be an empty string",
+                        ));
+                    }
+                    self.s
+                        .image
+                        .config
+                        .volumes
+                        .insert(volume.text.clone(), Default::default());
+                    items.push(volume.text.clone());
+                }
+                self.commit(format!("VOLUME {}", go_list(&items)), false);
+                Ok(())
+            }
+            Command::StopSignal(sig) => {
+                self.s.image.config.stop_signal = sig.signal.text.clone();
+                self.commit(format!("STOPSIGNAL {}", sig.signal.text), false);
+                Ok(())
+            }
+            Command::Shell(sh) => {
+                let shell: Vec<String> = sh.shell.iter().map(|w| w.text.clone()).collect();
+                self.commit(format!("SHELL {}", go_list(&shell)), false);
+                self.s.image.config.shell = shell;
+                Ok(())
+            }
+            Command::Cmd(c) => {
+                let args = self.with_shell(&c.cmd);
+                self.commit(format!("CMD {}", go_quote_list(&args)), false);
+                self.s.image.config.cmd = Some(args);
+                self.s.image.config.args_escaped = true;
+                self.cmd_set = true;
+                Ok(())
+            }
+            Command::Entrypoint(e) => {
+                let args = if e.cmd.prepend_shell && e.cmd.cmd_line.iter().all(|w| w.text.is_empty())
+                {
+                    Vec::new()
+                } else {
+                    self.with_shell(&e.cmd)
+                };
+                self.commit(format!("ENTRYPOINT {}", go_quote_list(&args)), false);
+                self.s.image.config.entrypoint = (!args.is_empty()).then_some(args);
+                if !self.cmd_set {
+                    self.s.image.config.cmd = None;
+                }
+                Ok(())
+            }
+            Command::Healthcheck(h) => {
+                let health = &h.health;
+                self.s.image.config.healthcheck = Some(super::image::Healthcheck {
+                    test: health.test.clone(),
+                    interval: nanos(health.interval),
+                    timeout: nanos(health.timeout),
+                    start_period: nanos(health.start_period),
+                    start_interval: nanos(health.start_interval),
+                    retries: i64::from(health.retries),
+                });
+                self.commit(format!("HEALTHCHECK {}", health.go_debug_string()), false);
+                Ok(())
+            }
+            Command::Maintainer(m) => {
+                self.s.image.author = m.maintainer.text.clone();
+                self.commit(format!("MAINTAINER {}", m.maintainer.text), false);
+                Ok(())
+            }
+            Command::Onbuild(o) => {
+                self.s.image.config.on_build.push(o.expression.clone());
+                Ok(())
+            }
+        }
+    }
+
+    fn commit(&mut self, created_by: String, layer: bool) {
+        let created_by = if layer {
+            format!("{created_by} # buildkit")
+        } else {
+            created_by
+        };
+        self.s.image.add_history(created_by, !layer);
+    }
+
+    /// The op metadata of a step: progress name, lines, ignore-cache.
+    fn step_meta(&mut self, display: &str, span: Span) -> OpMeta {
+        let name = self.steps.next(display);
+        self.d.located(name, span).ignore_cache(self.ignore_cache)
+    }
+
+    /// The instruction text with variables expanded, for progress names.
+    fn display_name(&self, code: &str, keep_quotes: bool) -> String {
+        let text = if keep_quotes {
+            self.d.lexer.expand_for_display(code, &self.s.env)
+        } else {
+            self.d
+                .lexer
+                .process_word(code, &self.s.env)
+                .map(|e| e.text)
+                .unwrap_or_else(|_| code.to_string())
+        };
+        uppercase_keyword(&text)
+    }
+
+    fn with_shell(&self, cmd: &ShellDependentCmdLine) -> Vec<String> {
+        let args = cmd.args();
+        if !cmd.prepend_shell {
+            return args;
+        }
+        let mut out = if self.s.image.config.shell.is_empty() {
+            vec!["/bin/sh".to_string(), "-c".to_string()]
+        } else {
+            self.s.image.config.shell.clone()
+        };
+        out.push(args.join(" "));
+        out
+    }
+
+    fn arg(&mut self, cmd: &ArgCommand) -> Result<(), ConvertError> {
+        let mut shown = Vec::new();
+        for def in &cmd.args {
+            let key = def.key.text.clone();
+            let value = if let Some(v) = self.d.opts.build_args.get(&key) {
+                Some(v.clone())
+            } else if let Some(default) = &def.value {
+                Some(
+                    self.d
+                        .lexer
+                        .process_word(&default.text, &self.s.env)
+                        .map_err(|e| ConvertError::at(cmd.source.span, e.to_string()))?
+                        .text,
+                )
+            } else {
+                self.d.plan.meta_args.get(&key).cloned()
+            };
+            match &value {
+                Some(v) => {
+                    self.s.env.set(&key, v);
+                    shown.push(format!("{key}={v}"));
+                }
+                None => shown.push(key.clone()),
+            }
+            self.args.push((key, value));
+        }
+        self.commit(format!("ARG {}", shown.join(" ")), false);
+        Ok(())
+    }
+
+    fn run(&mut self, run: &RunCommand) -> Result<(), ConvertError> {
+        let span = run.source.span;
+        if !run.devices.is_empty() {
+            return Err(ConvertError::at(
+                span,
+                "RUN --device is not supported by this frontend yet",
+            ));
+        }
+        let display = {
+            let mut name = self.display_name(&run.source.code, true);
+            if let [file] = run.cmd.files.as_slice() {
+                if is_lone_heredoc(&run.cmd) {
+                    name.push_str(&format!(" ({})", heredoc_summary(&file.data)));
+                }
+            }
+            name
+        };
+        let mut extra_mounts = Vec::new();
+        let args = self.run_args(run, &mut extra_mounts)?;
+        let meta = self
+            .step_meta(&display, span)
+            .description(llb::DOCKERFILE_COMMAND_KEY, run.source.code.clone());
+
+        let mut exec = Exec::new(self.s.state.clone(), args.clone())
+            .envs(self.s.env.to_vec())
+            .cwd(self.s.dir.clone())
+            .platform(self.s.platform.clone())
+            .network(self.network(run))
+            .security(match run.security {
+                RunSecurity::Insecure => pb::SecurityMode::Insecure,
+                RunSecurity::Sandbox => pb::SecurityMode::Sandbox,
+            })
+            .meta(meta);
+        if !self.s.user.is_empty() {
+            exec = exec.user(self.s.user.clone());
+        }
+        if let Some(hostname) = &self.d.opts.hostname {
+            exec = exec.hostname(hostname.clone());
+        }
+        for (host, ip) in &self.d.opts.extra_hosts {
+            exec = exec.extra_host(host.clone(), ip.clone());
+        }
+        if let Some(proxy) = self.proxy_env() {
+            exec = exec.proxy_env(proxy);
+        }
+        if let Some(size) = self.d.opts.shm_size.filter(|&s| s > 0) {
+            if self.d.opts.has_cap("exec.mount.tmpfs.size") {
+                exec = exec.mount(TmpfsMount {
+                    dest: "/dev/shm".into(),
+                    size: i64::try_from(size).unwrap_or(i64::MAX),
+                });
+            }
+        }
+        for mount in extra_mounts {
+            exec = exec.mount(mount);
+        }
+        for (n, mount) in run.mounts.iter().enumerate() {
+            let (mount, env) = self.run_mount(mount, n, span)?;
+            if let Some((k, v)) = env {
+                exec = exec.env(&k, &v);
+            }
+            exec = exec.mount(mount);
+        }
+        let outputs = exec
+            .build()
+            .map_err(|e| ConvertError::at(span, e.to_string()))?;
+        self.s.state = outputs.root();
+
+        let mut history = String::from("RUN ");
+        if !self.args.is_empty() {
+            let pairs: Vec<String> = self
+                .args
+                .iter()
+                .map(|(k, v)| {
+                    let value = self
+                        .s
+                        .env
+                        .get(k)
+                        .map(str::to_string)
+                        .or_else(|| v.clone())
+                        .unwrap_or_default();
+                    format!("{k}={value}")
+                })
+                .collect();
+            history.push_str(&format!("|{} {} ", pairs.len(), pairs.join(" ")));
+        }
+        history.push_str(&args.join(" "));
+        self.commit(history, true);
+        Ok(())
+    }
+
+    /// The exec args of a RUN, heredocs included.
+    fn run_args(
+        &self,
+        run: &RunCommand,
+        mounts: &mut Vec<llb::Mount>,
+    ) -> Result<Vec<String>, ConvertError> {
+        let cmd = &run.cmd;
+        if cmd.files.is_empty() {
+            return Ok(self.with_shell(cmd));
+        }
+        let shell_of = |script: String| {
+            self.with_shell(&ShellDependentCmdLine {
+                cmd_line: vec![crate::dockerfile::Word {
+                    text: script,
+                    span: run.source.span,
+                }],
+                files: Vec::new(),
+                prepend_shell: true,
+            })
+        };
+        if let [file] = cmd.files.as_slice() {
+            if is_lone_heredoc(cmd) {
+                let body = if file.chomp {
+                    crate::instructions::chomp_heredoc_content(&file.data)
+                } else {
+                    file.data.clone()
+                };
+                if body.starts_with("#!") {
+                    let doc = FileOp::new(None)
+                        .mkfile(Mkfile {
+                            mode: 0o755,
+                            ..Mkfile::new(format!("/{}", file.name), body.into_bytes())
+                        })
+                        .meta(OpMeta::new().custom_name(INLINE_DOCUMENT))
+                        .build()
+                        .map_err(|e| ConvertError::at(run.source.span, e.to_string()))?;
+                    mounts.push(llb::Mount::Bind(BindMount {
+                        dest: "/dev/pipes/".into(),
+                        source: Some(doc),
+                        selector: "/".into(),
+                        readonly: true,
+                        discard_output: false,
+                    }));
+                    return Ok(shell_of(format!("/dev/pipes/{}", file.name)));
+                }
+                return Ok(shell_of(body));
+            }
+        }
+        let mut script = cmd.args().first().cloned().unwrap_or_default();
+        for file in &cmd.files {
+            script.push('\n');
+            script.push_str(&file.data);
+            script.push_str(&file.name);
+        }
+        Ok(shell_of(script))
+    }
+
+    fn network(&self, run: &RunCommand) -> pb::NetMode {
+        match run.network {
+            RunNetwork::None => pb::NetMode::None,
+            RunNetwork::Host => pb::NetMode::Host,
+            RunNetwork::Default => match self.d.opts.network {
+                NetworkMode::Sandbox => pb::NetMode::Unset,
+                NetworkMode::Host => pb::NetMode::Host,
+                NetworkMode::None => pb::NetMode::None,
+            },
+        }
+    }
+
+    fn proxy_env(&self) -> Option<pb::ProxyEnv> {
+        let get = |name: &str| {
+            self.d
+                .opts
+                .build_args
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let proxy = pb::ProxyEnv {
+            http_proxy: get(PROXY_ARGS[0]),
+            https_proxy: get(PROXY_ARGS[1]),
+            ftp_proxy: get(PROXY_ARGS[2]),
+            no_proxy: get(PROXY_ARGS[3]),
+            all_proxy: get(PROXY_ARGS[4]),
+        };
+        (proxy != pb::ProxyEnv::default()).then_some(proxy)
+    }
+
+    /// One `RUN --mount`, plus an env var it sets (SSH_AUTH_SOCK, secret env).
+    fn run_mount(
+        &mut self,
+        mount: &crate::instructions::Mount,
+        n: usize,
+        span: Span,
+    ) -> Result<(llb::Mount, Option<(String, String)>), ConvertError> {
+        let err = |m: String| ConvertError::at(span, m);
+        let target = mount.target.as_deref().map(|t| {
+            let cleaned = llb::clean_path(t);
+            if cleaned.starts_with('/') {
+                cleaned
+            } else {
+                llb::clean_path(&format!("{}/{cleaned}", self.s.dir))
+            }
+        });
+        if target.as_deref() == Some("/") {
+            return Err(err("invalid mount target \"/\"".into()));
+        }
+        let source_state = |this: &mut Self| -> Result<Option<Output>, ConvertError> {
+            match &mount.from {
+                Some(from) => this.stage_state(from, span),
+                None => Ok(None),
+            }
+        };
+        let mount = match mount.kind {
+            MountType::Bind => {
+                let dest = target.ok_or_else(|| err("invalid mount target \"\"".into()))?;
+                let (source, selector) = match &mount.from {
+                    Some(_) => (source_state(self)?, mount.source.clone().unwrap_or_default()),
+                    None => {
+                        let src = mount.source.clone().unwrap_or_default();
+                        self.use_context(&src);
+                        (Some(self.d.context.clone()), src)
+                    }
+                };
+                let selector = llb::clean_path(&format!("/{selector}"));
+                llb::Mount::Bind(BindMount {
+                    dest,
+                    source,
+                    selector: if selector == "/" { String::new() } else { selector },
+                    readonly: mount.read_only,
+                    discard_output: !mount.read_only,
+                })
+            }
+            MountType::Cache => {
+                let raw_target = mount.target.clone().unwrap_or_default();
+                let id = mount
+                    .id
+                    .clone()
+                    .unwrap_or_else(|| llb::clean_path(&raw_target));
+                let ns = self
+                    .d
+                    .opts
+                    .build_args
+                    .get("BUILDKIT_CACHE_MOUNT_NS")
+                    .cloned()
+                    .unwrap_or_default();
+                let source = source_state(self)?;
+                let dest = target.ok_or_else(|| err("invalid mount target \"\"".into()))?;
+                let (source, selector) = if mount.uid.is_some()
+                    || mount.gid.is_some()
+                    || mount.mode.is_some()
+                {
+                    if mount.source.is_some() {
+                        (source, mount.source.clone().unwrap_or_default())
+                    } else {
+                        let prepared = FileOp::new(source)
+                            .mkdir(Mkdir {
+                                mode: mount.mode.unwrap_or(0o755),
+                                make_parents: false,
+                                owner: Some(Chown::ids(
+                                    mount.uid.unwrap_or(0),
+                                    mount.gid.unwrap_or(0),
+                                )),
+                                ..Mkdir::new("/cache")
+                            })
+                            .meta(OpMeta::new().custom_name(
+                                "[internal] settings cache mount permissions",
+                            ))
+                            .build()
+                            .map_err(|e| err(e.to_string()))?;
+                        (Some(prepared), "/cache".to_string())
+                    }
+                } else {
+                    (source, mount.source.clone().unwrap_or_default())
+                };
+                llb::Mount::Cache(CacheMount {
+                    dest,
+                    id: format!("{ns}/{id}"),
+                    sharing: match mount.sharing.unwrap_or(ShareMode::Shared) {
+                        ShareMode::Shared => pb::CacheSharingOpt::Shared,
+                        ShareMode::Private => pb::CacheSharingOpt::Private,
+                        ShareMode::Locked => pb::CacheSharingOpt::Locked,
+                    },
+                    source,
+                    selector,
+                })
+            }
+            MountType::Tmpfs => llb::Mount::Tmpfs(TmpfsMount {
+                dest: target.ok_or_else(|| err("invalid mount target \"\"".into()))?,
+                size: mount.size_limit.unwrap_or(0),
+            }),
+            MountType::Secret => {
+                let id = mount
+                    .id
+                    .clone()
+                    .or_else(|| mount.source.clone())
+                    .or_else(|| target.as_deref().map(basename))
+                    .ok_or_else(|| {
+                        err("invalid secret mount. one of source, target required".into())
+                    })?;
+                let dest = target.unwrap_or_else(|| format!("/run/secrets/{}", basename(&id)));
+                let secret = SecretMount {
+                    uid: mount.uid.unwrap_or(0),
+                    gid: mount.gid.unwrap_or(0),
+                    mode: mount.mode.unwrap_or(0o400),
+                    optional: !mount.required,
+                    ..SecretMount::new(dest, id)
+                };
+                return Ok((llb::Mount::Secret(secret), None));
+            }
+            MountType::Ssh => {
+                let id = mount.id.clone().unwrap_or_else(|| "default".into());
+                let dest = target.unwrap_or_else(|| format!("/run/buildkit/ssh_agent.{n}"));
+                let ssh = SecretMount {
+                    uid: mount.uid.unwrap_or(0),
+                    gid: mount.gid.unwrap_or(0),
+                    mode: mount.mode.unwrap_or(0o600),
+                    optional: !mount.required,
+                    ..SecretMount::ssh(dest.clone(), id)
+                };
+                let env = (n == 0).then(|| ("SSH_AUTH_SOCK".to_string(), dest));
+                return Ok((llb::Mount::Ssh(ssh), env));
+            }
+        };
+        Ok((mount, None))
+    }
+
+    /// The state of a stage named by `--from` / `from=` (name, index or image).
+    fn stage_state(&self, from: &str, span: Span) -> Result<Option<Output>, ConvertError> {
+        let index = self.d.plan.stage_index(from).ok_or_else(|| {
+            ConvertError::at(span, format!("stage {from:?} not found"))
+        })?;
+        let done = self.d.done[index].as_ref().ok_or_else(|| {
+            ConvertError::at(
+                span,
+                format!("cannot copy from stage {from:?}, it needs to be defined before the current stage"),
+            )
+        })?;
+        Ok(done.state.clone())
+    }
+
+    fn use_context(&mut self, src: &str) {
+        self.d.used_context = true;
+        self.d
+            .context_paths
+            .insert(llb::clean_path(&format!("/{src}")));
+    }
+
+    fn workdir(&mut self, path: &str, code: &str, span: Span) -> Result<(), ConvertError> {
+        let current = if self.s.image.config.working_dir.is_empty() {
+            "/"
+        } else {
+            self.s.image.config.working_dir.as_str()
+        };
+        let dir = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            llb::clean_path(&format!("{current}/{path}"))
+        };
+        self.s.image.config.working_dir = dir.clone();
+        self.s.dir = dir.clone();
+        let display = self.display_name(code, false);
+        let name = self.steps.next(&display);
+        let layer = dir != "/";
+        if layer {
+            let mut mkdir = Mkdir {
+                mode: 0o755,
+                make_parents: true,
+                ..Mkdir::new(dir.clone())
+            };
+            if !self.s.user.is_empty() {
+                mkdir.owner = Some(Chown::parse(&self.s.user));
+            }
+            let meta = self.d.located(name, span);
+            self.s.state = Some(
+                FileOp::new(self.s.state.clone())
+                    .mkdir(mkdir)
+                    .meta(meta)
+                    .build()
+                    .map_err(|e| ConvertError::at(span, e.to_string()))?,
+            );
+        }
+        self.commit(format!("WORKDIR {dir}"), layer);
+        Ok(())
+    }
+
+    fn copy(&mut self, c: &CopyCommand) -> Result<(), ConvertError> {
+        let span = c.source.span;
+        if c.parents || !c.excludes.is_empty() {
+            return Err(ConvertError::at(
+                span,
+                "COPY --parents and --exclude are not supported by this frontend yet",
+            ));
+        }
+        let source = match &c.from {
+            Some(from) => CopySource::Stage(self.stage_state(&from.text, span)?),
+            None => CopySource::Context,
+        };
+        self.copy_files(
+            "COPY",
+            &c.source.code,
+            span,
+            &c.sources,
+            source,
+            c.chown.as_ref().map(|w| w.text.as_str()),
+            c.chmod.as_ref().map(|w| w.text.as_str()),
+            false,
+        )
+    }
+
+    fn add(&mut self, a: &AddCommand) -> Result<(), ConvertError> {
+        let span = a.source.span;
+        if !a.excludes.is_empty() || a.checksum.is_some() || a.keep_git_dir {
+            return Err(ConvertError::at(
+                span,
+                "ADD --exclude, --checksum and --keep-git-dir are not supported by this frontend yet",
+            ));
+        }
+        if let Some(remote) = a.sources.source_paths.iter().find(|w| is_remote(&w.text)) {
+            return Err(ConvertError::at(
+                span,
+                format!(
+                    "ADD of URLs and git repositories ({}) is not supported by this frontend yet",
+                    remote.text
+                ),
+            ));
+        }
+        self.copy_files(
+            "ADD",
+            &a.source.code,
+            span,
+            &a.sources,
+            CopySource::Context,
+            a.chown.as_ref().map(|w| w.text.as_str()),
+            a.chmod.as_ref().map(|w| w.text.as_str()),
+            a.unpack.unwrap_or(true),
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn copy_files(
+        &mut self,
+        keyword: &str,
+        code: &str,
+        span: Span,
+        sources: &SourcesAndDest,
+        from: CopySource,
+        chown: Option<&str>,
+        chmod: Option<&str>,
+        unpack: bool,
+    ) -> Result<(), ConvertError> {
+        let err = |m: String| ConvertError::at(span, m);
+        let mode = chmod.map(|m| parse_chmod(m).map_err(err)).transpose()?;
+        let owner = chown.filter(|c| !c.is_empty()).map(Chown::parse);
+        let dest = copy_dest(&self.s.dir, &sources.dest.text);
+        let display = self.display_name(code, false);
+        let meta = self.step_meta(&display, span);
+
+        let mut op = FileOp::new(self.s.state.clone());
+        for src in &sources.source_paths {
+            let from_state = match &from {
+                CopySource::Context => {
+                    self.use_context(&src.text);
+                    Some(self.d.context.clone())
+                }
+                CopySource::Stage(state) => state.clone(),
+            };
+            op = op.copy(
+                from_state,
+                Copy {
+                    mode,
+                    owner: owner.clone(),
+                    attempt_unpack: unpack,
+                    ..Copy::dockerfile(llb::clean_path(&format!("/{}", src.text)), dest.clone())
+                },
+            );
+        }
+        let mut contents = sources.source_contents.clone();
+        for content in &mut contents {
+            if content.expand {
+                content.data = shell::expand_heredoc(&content.data, &self.s.env)
+                    .map_err(|e| err(e.to_string()))?
+                    .text;
+            }
+            let doc = FileOp::new(None)
+                .mkfile(Mkfile {
+                    mode: 0o644,
+                    ..Mkfile::new(format!("/{}", content.path), content.data.clone().into_bytes())
+                })
+                .meta(OpMeta::new().custom_name(INLINE_DOCUMENT))
+                .build()
+                .map_err(|e| err(e.to_string()))?;
+            op = op.copy(
+                Some(doc),
+                Copy {
+                    mode,
+                    owner: owner.clone(),
+                    create_dest_path: true,
+                    ..Copy::new(format!("/{}", content.path), dest.clone())
+                },
+            );
+        }
+        self.s.state = Some(op.meta(meta).build().map_err(|e| err(e.to_string()))?);
+
+        let mut history = keyword.to_string();
+        if let Some(chown) = chown {
+            history.push_str(&format!(" --chown={chown}"));
+        }
+        if let Some(chmod) = chmod {
+            history.push_str(&format!(" --chmod={chmod}"));
+        }
+        for src in &sources.source_paths {
+            history.push_str(&format!(" {}", src.text));
+        }
+        for content in &sources.source_contents {
+            history.push_str(&format!(" <<{}", content.path));
+        }
+        history.push_str(&format!(" {}", sources.dest.text));
+        self.commit(history, true);
+        Ok(())
+    }
+}
+
+enum CopySource {
+    Context,
+    Stage(Option<Output>),
+}
+
+/// COPY/ADD destination against the working directory: absolute paths stay as written, a
+/// relative one is joined to the directory, keeping a trailing `/` (or `/.`).
+fn copy_dest(dir: &str, dest: &str) -> String {
+    if dest.is_empty() {
+        return dir.to_string();
+    }
+    if dest.starts_with('/') {
+        return dest.to_string();
+    }
+    let mut joined = llb::clean_path(&format!("{dir}/{dest}"));
+    if (dest.ends_with('/') || dest.ends_with("/.")) && !joined.ends_with('/') {
+        joined.push('/');
+    }
+    joined
+}
+
+/// `--chmod` as an octal mode.
+fn parse_chmod(value: &str) -> Result<u32, String> {
+    u32::from_str_radix(value, 8)
+        .ok()
+        .filter(|m| *m <= 0o7777)
+        .ok_or_else(|| {
+            format!(
+                "invalid chmod parameter: '{value}'. it should be octal string and between 0 and 07777"
+            )
+        })
+}
+
+fn is_remote(src: &str) -> bool {
+    src.starts_with("http://")
+        || src.starts_with("https://")
+        || src.starts_with("git@")
+        || src.starts_with("git://")
+}
+
+fn basename(path: &str) -> String {
+    path.rsplit('/')
+        .find(|s| !s.is_empty())
+        .unwrap_or(path)
+        .to_string()
+}
+
+fn nanos(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)
+}
+
+/// `RUN <<EOF` with nothing else on the line.
+fn is_lone_heredoc(cmd: &ShellDependentCmdLine) -> bool {
+    let line = cmd.args().join(" ");
+    let marker = line.trim();
+    cmd.files.len() == 1
+        && marker.starts_with("<<")
+        && !marker.contains(char::is_whitespace)
+}
+
+/// First line of a heredoc body, with `...` when there are more.
+fn heredoc_summary(body: &str) -> String {
+    let trimmed = body.trim();
+    let mut lines = trimmed.lines();
+    let first = lines.next().unwrap_or_default();
+    if lines.next().is_some() {
+        format!("{first}...")
+    } else {
+        first.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_destinations() {
+        assert_eq!(copy_dest("/app", "."), "/app");
+        assert_eq!(copy_dest("/app", "./"), "/app/");
+        assert_eq!(copy_dest("/app", "sub/"), "/app/sub/");
+        assert_eq!(copy_dest("/app", "/abs/x/"), "/abs/x/");
+        assert_eq!(copy_dest("/app", ""), "/app");
+        assert_eq!(copy_dest("/", "a"), "/a");
+    }
+
+    #[test]
+    fn chmod_values() {
+        assert_eq!(parse_chmod("755"), Ok(0o755));
+        assert_eq!(parse_chmod("0644"), Ok(0o644));
+        assert!(parse_chmod("u+x").is_err());
+        assert!(parse_chmod("17777").is_err());
+    }
+
+    #[test]
+    fn heredoc_summaries() {
+        assert_eq!(heredoc_summary("echo hi\n"), "echo hi");
+        assert_eq!(heredoc_summary("\nset -e\necho hi\n"), "set -e...");
+    }
+}

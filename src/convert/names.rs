@@ -1,0 +1,139 @@
+//! Progress names (`[build 2/5] RUN make`) and the Go-flavoured strings the official frontend
+//! writes into image history.
+
+use crate::llb::Platform;
+
+/// Numbering of one stage's vertices.
+#[derive(Debug, Clone, Default)]
+pub struct StepCounter {
+    /// `stage-N`, the `AS` name, or empty for a one-stage build.
+    pub stage_name: String,
+    /// FROM (for image bases) plus every ADD, COPY, RUN and WORKDIR.
+    pub total: usize,
+    index: usize,
+    /// Prefix names with the platform (multi-platform builds).
+    pub platform: Option<Platform>,
+}
+
+impl StepCounter {
+    pub fn new(stage_name: String, total: usize, platform: Option<Platform>) -> Self {
+        StepCounter {
+            stage_name,
+            total,
+            index: 0,
+            platform,
+        }
+    }
+
+    /// The next step's name: `[` platform? stage? `i/N] ` + text; the text alone for stages
+    /// that are not numbered (images named only by `COPY --from`).
+    pub fn next(&mut self, text: &str) -> String {
+        if self.total == 0 {
+            return text.to_string();
+        }
+        self.index += 1;
+        let mut out = String::from("[");
+        if let Some(platform) = &self.platform {
+            out.push_str(&platform.to_string());
+            out.push(' ');
+        }
+        if !self.stage_name.is_empty() {
+            out.push_str(&self.stage_name);
+            out.push(' ');
+        }
+        let width = self.total.to_string().len();
+        out.push_str(&format!(
+            "{:>width$}/{}] {text}",
+            self.index,
+            self.total,
+            width = width
+        ));
+        out
+    }
+}
+
+/// Upper-case the first word of an instruction text (`run echo` → `RUN echo`).
+pub fn uppercase_keyword(text: &str) -> String {
+    match text.split_once(' ') {
+        Some((keyword, rest)) => format!("{} {rest}", keyword.to_uppercase()),
+        None => text.to_uppercase(),
+    }
+}
+
+/// Go's `%q` of a string: a double-quoted literal with Go escapes.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            '\x0c' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x0b' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if c.is_control() => {
+                if (c as u32) <= 0xffff {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%q` of a string slice: `["a" "b"]`.
+pub fn go_quote_list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
+    format!("[{}]", quoted.join(" "))
+}
+
+/// Go's `%v` of a string slice: `[a b]`.
+pub fn go_list(items: &[String]) -> String {
+    format!("[{}]", items.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_pads_to_the_total_width() {
+        let mut c = StepCounter::new("build".into(), 12, None);
+        assert_eq!(c.next("FROM x"), "[build  1/12] FROM x");
+        for _ in 0..8 {
+            c.next("");
+        }
+        assert_eq!(c.next("RUN y"), "[build 10/12] RUN y");
+        let mut single = StepCounter::new(String::new(), 2, None);
+        assert_eq!(single.next("FROM a"), "[1/2] FROM a");
+        let mut unnumbered = StepCounter::new("stage-1".into(), 0, None);
+        assert_eq!(unnumbered.next("FROM b"), "FROM b");
+    }
+
+    #[test]
+    fn platform_prefix() {
+        let p = Platform::parse("linux/arm64").unwrap();
+        let mut c = StepCounter::new("stage-0".into(), 3, Some(p));
+        assert_eq!(c.next("RUN a"), "[linux/arm64 stage-0 1/3] RUN a");
+    }
+
+    #[test]
+    fn go_formatting() {
+        assert_eq!(
+            go_quote_list(&["/bin/sh".into(), "-c".into(), "echo \"hi\"\t".into()]),
+            r#"["/bin/sh" "-c" "echo \"hi\"\t"]"#
+        );
+        assert_eq!(go_list(&["/data".into(), "/logs".into()]), "[/data /logs]");
+        assert_eq!(go_quote("\u{0}é"), "\"\\x00é\"");
+        assert_eq!(uppercase_keyword("copy a b"), "COPY a b");
+    }
+}
