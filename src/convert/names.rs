@@ -1,6 +1,7 @@
 //! Progress names (`[build 2/5] RUN make`) and the Go-flavoured strings the official frontend
 //! writes into image history.
 
+use crate::dockerfile::go_quote;
 use crate::llb::Platform;
 
 /// Numbering of one stage's vertices.
@@ -60,36 +61,6 @@ pub fn uppercase_keyword(text: &str) -> String {
     }
 }
 
-/// Go's `%q` of a string: a double-quoted literal with Go escapes.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => {
-                if (c as u32) <= 0xffff {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// Go's `%q` of a string slice: `["a" "b"]`.
 pub fn go_quote_list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| go_quote(s)).collect();
@@ -133,7 +104,6 @@ mod tests {
             r#"["/bin/sh" "-c" "echo \"hi\"\t"]"#
         );
         assert_eq!(go_list(&["/data".into(), "/logs".into()]), "[/data /logs]");
-        assert_eq!(go_quote("\u{0}é"), "\"\\x00é\"");
         assert_eq!(uppercase_keyword("copy a b"), "COPY a b");
     }
 }
