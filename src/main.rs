@@ -56,7 +56,10 @@ fn report(result: Result<String, String>) -> ExitCode {
 
 /// Serve BuildKit over stdio. Only stderr may be written to: stdout carries HTTP/2 frames.
 fn frontend_mode() -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("rustfront: cannot start runtime: {e}");

@@ -11,8 +11,8 @@ use super::{ConvertError, ConvertOptions, Converted, ResolvedImage};
 use crate::dockerfile::Span;
 use crate::frontend::{NetworkMode, ResolveMode};
 use crate::instructions::{
-    AddCommand, ArgCommand, Command, CopyCommand, MountType, NetworkMode as RunNetwork,
-    RunCommand, SecurityMode as RunSecurity, ShareMode, ShellDependentCmdLine, SourcesAndDest,
+    AddCommand, ArgCommand, Command, CopyCommand, MountType, NetworkMode as RunNetwork, RunCommand,
+    SecurityMode as RunSecurity, ShareMode, ShellDependentCmdLine, SourcesAndDest,
 };
 use crate::llb::{
     self, BindMount, CacheMount, Chown, Copy, Exec, FileOp, Local, Mkdir, Mkfile, OpMeta, Output,
@@ -23,7 +23,13 @@ use crate::shell::{self, Lexer};
 /// Name of the vertex that writes heredoc bodies.
 const INLINE_DOCUMENT: &str = "[internal] preparing inline document";
 /// Build-args that become the RUN proxy settings rather than env.
-const PROXY_ARGS: [&str; 5] = ["http_proxy", "https_proxy", "ftp_proxy", "no_proxy", "all_proxy"];
+const PROXY_ARGS: [&str; 5] = [
+    "http_proxy",
+    "https_proxy",
+    "ftp_proxy",
+    "no_proxy",
+    "all_proxy",
+];
 
 /// Convert the planned stages to the target's LLB state and image config.
 ///
@@ -209,9 +215,7 @@ impl<'a> Dispatcher<'a> {
                 }
                 parent
             }
-            Base::Image(reference) => {
-                self.from_image(index, reference, &platform, &mut steps)?
-            }
+            Base::Image(reference) => self.image_base(index, reference, &platform, &mut steps)?,
         };
         if s.image.config.env_value("PATH").is_none() {
             s.image
@@ -247,7 +251,7 @@ impl<'a> Dispatcher<'a> {
         Ok(stage_run.s)
     }
 
-    fn from_image(
+    fn image_base(
         &self,
         index: usize,
         reference: &str,
@@ -435,12 +439,12 @@ impl StageRun<'_, '_> {
                 Ok(())
             }
             Command::Entrypoint(e) => {
-                let args = if e.cmd.prepend_shell && e.cmd.cmd_line.iter().all(|w| w.text.is_empty())
-                {
-                    Vec::new()
-                } else {
-                    self.with_shell(&e.cmd)
-                };
+                let args =
+                    if e.cmd.prepend_shell && e.cmd.cmd_line.iter().all(|w| w.text.is_empty()) {
+                        Vec::new()
+                    } else {
+                        self.with_shell(&e.cmd)
+                    };
                 self.commit(format!("ENTRYPOINT {}", go_quote_list(&args)), false);
                 self.s.image.config.entrypoint = (!args.is_empty()).then_some(args);
                 if !self.cmd_set {
@@ -755,7 +759,10 @@ impl StageRun<'_, '_> {
             MountType::Bind => {
                 let dest = target.ok_or_else(|| err("invalid mount target \"\"".into()))?;
                 let (source, selector) = match &mount.from {
-                    Some(_) => (source_state(self)?, mount.source.clone().unwrap_or_default()),
+                    Some(_) => (
+                        source_state(self)?,
+                        mount.source.clone().unwrap_or_default(),
+                    ),
                     None => {
                         let src = mount.source.clone().unwrap_or_default();
                         self.use_context(&src);
@@ -766,7 +773,11 @@ impl StageRun<'_, '_> {
                 llb::Mount::Bind(BindMount {
                     dest,
                     source,
-                    selector: if selector == "/" { String::new() } else { selector },
+                    selector: if selector == "/" {
+                        String::new()
+                    } else {
+                        selector
+                    },
                     readonly: mount.read_only,
                     discard_output: !mount.read_only,
                 })
@@ -786,33 +797,32 @@ impl StageRun<'_, '_> {
                     .unwrap_or_default();
                 let source = source_state(self)?;
                 let dest = target.ok_or_else(|| err("invalid mount target \"\"".into()))?;
-                let (source, selector) = if mount.uid.is_some()
-                    || mount.gid.is_some()
-                    || mount.mode.is_some()
-                {
-                    if mount.source.is_some() {
-                        (source, mount.source.clone().unwrap_or_default())
+                let (source, selector) =
+                    if mount.uid.is_some() || mount.gid.is_some() || mount.mode.is_some() {
+                        if mount.source.is_some() {
+                            (source, mount.source.clone().unwrap_or_default())
+                        } else {
+                            let prepared = FileOp::new(source)
+                                .mkdir(Mkdir {
+                                    mode: mount.mode.unwrap_or(0o755),
+                                    make_parents: false,
+                                    owner: Some(Chown::ids(
+                                        mount.uid.unwrap_or(0),
+                                        mount.gid.unwrap_or(0),
+                                    )),
+                                    ..Mkdir::new("/cache")
+                                })
+                                .meta(
+                                    OpMeta::new()
+                                        .custom_name("[internal] settings cache mount permissions"),
+                                )
+                                .build()
+                                .map_err(|e| err(e.to_string()))?;
+                            (Some(prepared), "/cache".to_string())
+                        }
                     } else {
-                        let prepared = FileOp::new(source)
-                            .mkdir(Mkdir {
-                                mode: mount.mode.unwrap_or(0o755),
-                                make_parents: false,
-                                owner: Some(Chown::ids(
-                                    mount.uid.unwrap_or(0),
-                                    mount.gid.unwrap_or(0),
-                                )),
-                                ..Mkdir::new("/cache")
-                            })
-                            .meta(OpMeta::new().custom_name(
-                                "[internal] settings cache mount permissions",
-                            ))
-                            .build()
-                            .map_err(|e| err(e.to_string()))?;
-                        (Some(prepared), "/cache".to_string())
-                    }
-                } else {
-                    (source, mount.source.clone().unwrap_or_default())
-                };
+                        (source, mount.source.clone().unwrap_or_default())
+                    };
                 llb::Mount::Cache(CacheMount {
                     dest,
                     id: format!("{ns}/{id}"),
@@ -867,9 +877,11 @@ impl StageRun<'_, '_> {
 
     /// The state of a stage named by `--from` / `from=` (name, index or image).
     fn stage_state(&self, from: &str, span: Span) -> Result<Option<Output>, ConvertError> {
-        let index = self.d.plan.stage_index(from).ok_or_else(|| {
-            ConvertError::at(span, format!("stage {from:?} not found"))
-        })?;
+        let index = self
+            .d
+            .plan
+            .stage_index(from)
+            .ok_or_else(|| ConvertError::at(span, format!("stage {from:?} not found")))?;
         let done = self.d.done[index].as_ref().ok_or_else(|| {
             ConvertError::at(
                 span,
@@ -1025,7 +1037,10 @@ impl StageRun<'_, '_> {
             let doc = FileOp::new(None)
                 .mkfile(Mkfile {
                     mode: 0o644,
-                    ..Mkfile::new(format!("/{}", content.path), content.data.clone().into_bytes())
+                    ..Mkfile::new(
+                        format!("/{}", content.path),
+                        content.data.clone().into_bytes(),
+                    )
                 })
                 .meta(OpMeta::new().custom_name(INLINE_DOCUMENT))
                 .build()
@@ -1116,9 +1131,7 @@ fn nanos(d: std::time::Duration) -> i64 {
 fn is_lone_heredoc(cmd: &ShellDependentCmdLine) -> bool {
     let line = cmd.args().join(" ");
     let marker = line.trim();
-    cmd.files.len() == 1
-        && marker.starts_with("<<")
-        && !marker.contains(char::is_whitespace)
+    cmd.files.len() == 1 && marker.starts_with("<<") && !marker.contains(char::is_whitespace)
 }
 
 /// First line of a heredoc body, with `...` when there are more.

@@ -61,8 +61,8 @@ impl FrontendError {
                     .span
                     .map(|span| {
                         let start = i32::try_from(span.start.line).unwrap_or(i32::MAX);
-                        let end = i32::try_from(span.end.line.max(span.start.line))
-                            .unwrap_or(i32::MAX);
+                        let end =
+                            i32::try_from(span.end.line.max(span.start.line)).unwrap_or(i32::MAX);
                         vec![gateway::source_detail(
                             source_info,
                             &[gateway::line_range(start, end)],
@@ -88,7 +88,10 @@ struct LoadedDockerfile {
 }
 
 /// Run the build and produce the result to return.
-pub async fn build(client: &GatewayClient, env: &FrontendEnv) -> Result<BridgeResult, FrontendError> {
+pub async fn build(
+    client: &GatewayClient,
+    env: &FrontendEnv,
+) -> Result<BridgeResult, FrontendError> {
     let caps = client.ping().await?;
     let opts = BuildOptions::from_opts(&env.opts)?;
     check_supported(&opts)?;
@@ -243,8 +246,8 @@ async fn build_platform_image(
     })
     .map_err(PlatformError::Convert)?;
     let resolved = resolve_images(client, &plan, convert_opts).await?;
-    let converted =
-        convert::convert(&plan, convert_opts, parsed.escape, &resolved).map_err(PlatformError::Convert)?;
+    let converted = convert::convert(&plan, convert_opts, parsed.escape, &resolved)
+        .map_err(PlatformError::Convert)?;
     let definition = llb::marshal(
         converted.state.as_ref(),
         &MarshalOptions {
@@ -356,9 +359,9 @@ async fn load_dockerfile(
         .follow_paths(&follow)
         .shared_key_hint(opts.dockerfile_local.clone())
         .differ(llb::Differ::None, false)
-        .meta(OpMeta::new().custom_name(format!(
-            "[internal] load build definition from {filename}"
-        )))
+        .meta(
+            OpMeta::new().custom_name(format!("[internal] load build definition from {filename}")),
+        )
         .build();
     let definition = llb::marshal(Some(&local), &MarshalOptions::default())?;
     let ref_id = client.solve(definition, &[], false).await?;
@@ -502,16 +505,22 @@ mod tests {
         assert_eq!(f.reference, "other/front");
         assert!(forward_target(&opts(&[("cmdline", "other/front")]), file).is_none());
         assert!(forward_target(&opts(&[("source", "other/front")]), file).is_none());
-        let by_arg = forward_target(&opts(&[("build-arg:BUILDKIT_SYNTAX", "x/y:1")]), b"FROM a")
-            .unwrap();
+        let by_arg =
+            forward_target(&opts(&[("build-arg:BUILDKIT_SYNTAX", "x/y:1")]), b"FROM a").unwrap();
         assert_eq!(by_arg.reference, "x/y:1");
         assert!(forward_target(&opts(&[]), b"FROM x\n").is_none());
     }
 
     #[test]
     fn lowercase_dockerfile_fallback() {
-        assert_eq!(lowercase_fallback("Dockerfile").as_deref(), Some("dockerfile"));
-        assert_eq!(lowercase_fallback("a/Dockerfile").as_deref(), Some("a/dockerfile"));
+        assert_eq!(
+            lowercase_fallback("Dockerfile").as_deref(),
+            Some("dockerfile")
+        );
+        assert_eq!(
+            lowercase_fallback("a/Dockerfile").as_deref(),
+            Some("a/dockerfile")
+        );
         assert_eq!(lowercase_fallback("Dockerfile.dev"), None);
     }
 
@@ -519,15 +528,15 @@ mod tests {
     fn unsupported_options_are_refused() {
         assert!(check_supported(&opts(&[("context:base", "docker-image://x")])).is_err());
         assert!(check_supported(&opts(&[("requestid", "frontend.outline")])).is_err());
-        assert!(check_supported(&opts(&[(
-            "frontend.caps",
-            "moby.buildkit.frontend.contexts+forward"
-        )]))
-        .is_err());
-        assert!(check_supported(&opts(&[(
-            "frontend.caps",
-            "moby.buildkit.frontend.inputs"
-        )]))
-        .is_ok());
+        assert!(
+            check_supported(&opts(&[(
+                "frontend.caps",
+                "moby.buildkit.frontend.contexts+forward"
+            )]))
+            .is_err()
+        );
+        assert!(
+            check_supported(&opts(&[("frontend.caps", "moby.buildkit.frontend.inputs")])).is_ok()
+        );
     }
 }

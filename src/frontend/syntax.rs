@@ -20,9 +20,7 @@ pub fn detect(data: &[u8]) -> Option<Syntax> {
         if n == 0 && line.starts_with("#!") {
             continue;
         }
-        let body = line
-            .strip_prefix('#')
-            .or_else(|| line.strip_prefix("//"))?;
+        let body = line.strip_prefix('#').or_else(|| line.strip_prefix("//"))?;
         let (key, value) = body.split_once('=')?;
         let key = key.trim();
         if key.is_empty() || key.contains(char::is_whitespace) {
