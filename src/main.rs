@@ -90,7 +90,8 @@ fn read(file: &str) -> Result<Vec<u8>, String> {
 
 fn debug_ast(file: &str) -> Result<String, String> {
     let data = read(file)?;
-    let parsed = dockerfile::parse(&data).map_err(|e| format!("{file}:{e}"))?;
+    let parsed =
+        dockerfile::parse(&data).map_err(|e| format!("{file}:{}: {}", e.line, e.message))?;
     Ok(parsed.dump() + "\n")
 }
 
@@ -120,7 +121,8 @@ fn debug_llb(file: &str, rest: &[&str]) -> Result<String, String> {
         }
     }
     let data = read(file)?;
-    let parsed = dockerfile::parse(&data).map_err(|e| format!("{file}:{e}"))?;
+    let parsed =
+        dockerfile::parse(&data).map_err(|e| format!("{file}:{}: {}", e.line, e.message))?;
     let build_platform = Platform::new("linux", "amd64");
     let mut opts = ConvertOptions::new(file, &data, build_platform.clone());
     opts.build_args = build_args;

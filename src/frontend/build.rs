@@ -60,9 +60,9 @@ impl FrontendError {
                 let details = error
                     .span
                     .map(|span| {
-                        let start = i32::try_from(span.start.line).unwrap_or(i32::MAX);
+                        let start = u32::try_from(span.start.line).unwrap_or(u32::MAX);
                         let end =
-                            i32::try_from(span.end.line.max(span.start.line)).unwrap_or(i32::MAX);
+                            u32::try_from(span.end.line.max(span.start.line)).unwrap_or(u32::MAX);
                         vec![gateway::source_detail(
                             source_info,
                             &[gateway::line_range(start, end)],
@@ -129,7 +129,7 @@ pub async fn build(
                     column: 0,
                 },
                 end: dockerfile::Position {
-                    line: e.line,
+                    line: e.end_line.max(e.line),
                     column: 0,
                 },
             },

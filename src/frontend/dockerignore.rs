@@ -2,6 +2,8 @@
 //! `!` exceptions, patterns cleaned like paths and made relative. BuildKit does the matching;
 //! we only hand it the cleaned list.
 
+use crate::llb::clean_path;
+
 /// The exclude patterns of an ignore file, in order.
 pub fn parse(data: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(data);
@@ -34,35 +36,6 @@ fn pattern(line: &str) -> Option<String> {
     })
 }
 
-/// Lexical path cleaning as Go's `path.Clean` does it: collapse `//`, drop `.`, resolve `..`
-/// against earlier elements (never above the root of an absolute path).
-pub fn clean_path(path: &str) -> String {
-    if path.is_empty() {
-        return ".".into();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => match parts.last() {
-                Some(&last) if last != ".." => {
-                    parts.pop();
-                }
-                _ if rooted => {}
-                _ => parts.push(".."),
-            },
-            other => parts.push(other),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".into(),
-        (false, false) => joined,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,21 +59,6 @@ mod tests {
     #[test]
     fn crlf_lines() {
         assert_eq!(parse(b"a\r\nb\r\n"), ["a", "b"]);
-    }
-
-    #[test]
-    fn clean_path_matches_go() {
-        for (input, want) in [
-            ("", "."),
-            ("/", "/"),
-            ("a//b/./c/", "a/b/c"),
-            ("../x", "../x"),
-            ("/../x", "/x"),
-            ("a/b/../../..", ".."),
-            ("./", "."),
-        ] {
-            assert_eq!(clean_path(input), want, "{input}");
-        }
     }
 
     #[test]

@@ -167,19 +167,7 @@ pub fn error_status(code: tonic::Code, message: impl Into<String>, details: Vec<
     }
 }
 
-/// A 1-based inclusive line range (character 0), as BuildKit uses for Dockerfile locations.
-pub fn line_range(start_line: i32, end_line: i32) -> pb::Range {
-    pb::Range {
-        start: Some(pb::Position {
-            line: start_line,
-            character: 0,
-        }),
-        end: Some(pb::Position {
-            line: end_line,
-            character: 0,
-        }),
-    }
-}
+pub use crate::llb::line_range;
 
 /// The `errdefs.Source+json` error detail: the file (name, whole content, language) and the
 /// 1-based line ranges to highlight. With it, the CLI prints the Dockerfile snippet under the
