@@ -28,14 +28,19 @@ pub struct Word {
 pub struct Heredoc {
     /// The delimiter word without `<<`, `-` or quotes.
     pub name: String,
-    /// The body, each line ending in `\n` (leading tabs already removed for `<<-`).
+    /// The body exactly as written, each line with its own line ending (`\n`, or `\r\n` in
+    /// a CRLF file). Like BuildKit, the parser does NOT strip tabs for `<<-`: consumers call
+    /// [`chomp_heredoc_content`](super::chomp_heredoc_content) when `chomp` is set.
     pub content: String,
     /// `true` unless the delimiter was quoted (quoting turns variable expansion off).
     pub expand: bool,
-    /// `<<-` form: leading tabs were stripped.
+    /// `<<-` form: leading tabs are to be stripped from the body (and were ignored when
+    /// looking for the closing delimiter).
     pub chomp: bool,
     /// Lines of the body including the closing delimiter.
     pub span: Span,
+    /// The file descriptor written before `<<` (`RUN 3<<EOF` → 3; 0 when absent).
+    pub file_descriptor: u64,
 }
 
 /// One instruction as the parser read it.
@@ -79,6 +84,10 @@ pub struct Directive {
 pub struct Warning {
     pub message: String,
     pub span: Span,
+    /// A longer explanation (BuildKit's `Detail`).
+    pub detail: String,
+    /// Documentation link for the rule behind the warning.
+    pub url: String,
 }
 
 /// A parsed Dockerfile.

@@ -1,0 +1,145 @@
+//! Mapping byte offsets in a logical line (continuations joined) back to physical line and
+//! character column.
+
+use super::ast::{Position, Span};
+
+/// A piece of the logical line copied from one physical line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Segment<'a> {
+    /// Byte offset in the logical line where this piece starts.
+    pub logical: usize,
+    /// 1-based physical line number.
+    pub line: usize,
+    /// The physical line's text.
+    pub text: &'a str,
+    /// Byte offset in `text` where this piece starts.
+    pub offset: usize,
+    /// `text` is pure ASCII, so byte offsets are columns.
+    pub ascii: bool,
+}
+
+impl<'a> Segment<'a> {
+    pub fn new(logical: usize, line: usize, text: &'a str, offset: usize) -> Self {
+        Segment {
+            logical,
+            line,
+            text,
+            offset,
+            ascii: text.is_ascii(),
+        }
+    }
+}
+
+/// Converts logical offsets to positions. Lookups in increasing order are linear overall.
+pub(crate) struct Locator<'s, 'a> {
+    segments: &'s [Segment<'a>],
+    /// Last non-ASCII lookup: segment index, byte in line, characters before that byte.
+    cursor: (usize, usize, usize),
+}
+
+impl<'s, 'a> Locator<'s, 'a> {
+    pub fn new(segments: &'s [Segment<'a>]) -> Self {
+        Locator {
+            segments,
+            cursor: (usize::MAX, 0, 0),
+        }
+    }
+
+    /// Position of the character containing logical byte `offset`.
+    pub fn position(&mut self, offset: usize) -> Position {
+        let index = self
+            .segments
+            .partition_point(|s| s.logical <= offset)
+            .saturating_sub(1);
+        let Some(seg) = self.segments.get(index) else {
+            return Position::default();
+        };
+        let byte = (seg.offset + (offset - seg.logical.min(offset))).min(seg.text.len());
+        let column = if seg.ascii {
+            byte
+        } else {
+            self.column(index, seg.text.as_bytes(), byte)
+        };
+        Position {
+            line: seg.line,
+            column,
+        }
+    }
+
+    /// Span from logical byte `start` to the character before exclusive `end`.
+    pub fn span(&mut self, start: usize, end: usize) -> Span {
+        let start_pos = self.position(start);
+        let end_pos = if end > start {
+            self.position(end - 1)
+        } else {
+            start_pos
+        };
+        Span {
+            start: start_pos,
+            end: end_pos,
+        }
+    }
+
+    fn column(&mut self, index: usize, bytes: &[u8], byte: usize) -> usize {
+        let (seg, from, before) = self.cursor;
+        let (from, before) = if seg == index && from <= byte {
+            (from, before)
+        } else {
+            (0, 0)
+        };
+        let starts = before + count_char_starts(bytes.get(from..byte).unwrap_or_default());
+        self.cursor = (index, byte, starts);
+        let inside_char = bytes.get(byte).is_some_and(|&b| is_continuation(b));
+        starts - usize::from(inside_char && starts > 0)
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xc0 == 0x80
+}
+
+fn count_char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| !is_continuation(b)).count()
+}
+
+/// End position of a whole physical line (its last character, or column 0 when empty).
+pub(crate) fn line_end(line: usize, text: &str) -> Position {
+    let chars = if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
+    };
+    Position {
+        line,
+        column: chars.saturating_sub(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_offsets_across_segments() {
+        // logical "RUN a b" built from "RUN a \" (line 3) and "  b" (line 4)
+        let segs = [
+            Segment::new(0, 3, "RUN a \\", 0),
+            Segment::new(6, 4, "  b", 0),
+        ];
+        let mut loc = Locator::new(&segs);
+        assert_eq!(loc.position(4), Position { line: 3, column: 4 });
+        assert_eq!(loc.position(8), Position { line: 4, column: 2 });
+    }
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        let segs = [Segment::new(0, 1, "  ENV é=ü x", 2)];
+        let mut loc = Locator::new(&segs);
+        // logical "ENV é=ü x": 'x' is at byte 10 of the logical line, char column 10 of the
+        // physical line
+        assert_eq!(loc.position(10).column, 10);
+        assert_eq!(loc.position(4).column, 6);
+        // the second byte of 'é' belongs to the same column
+        assert_eq!(loc.position(5).column, 6);
+    }
+}

@@ -1,0 +1,698 @@
+//! BuildKit parser conformance: the upstream `parser/testfiles` (AST dump must match
+//! `result` byte for byte), the negative cases, the line-number case, and the parser cases
+//! of `GO_TEST_CASES.md` §1.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rustfront::dockerfile::{Dockerfile, Node, ParseError, parse};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/buildkit/parser")
+}
+
+fn case_dirs(sub: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(data_dir().join(sub))
+        .unwrap_or_else(|e| panic!("reading {sub}: {e}"))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+fn parse_str(src: &str) -> Dockerfile {
+    parse(src.as_bytes()).unwrap_or_else(|e| panic!("parse failed: {e}\n{src}"))
+}
+
+fn parse_err(src: &str) -> ParseError {
+    match parse(src.as_bytes()) {
+        Ok(df) => panic!("expected an error, got:\n{}", df.dump()),
+        Err(e) => e,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// README §1: positive testfiles
+
+#[test]
+fn testfiles_dump_matches_result() {
+    let dirs = case_dirs("testfiles");
+    assert_eq!(dirs.len(), 33, "expected the 33 upstream cases");
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let input = fs::read(dir.join("Dockerfile")).unwrap_or_default();
+        let expected = fs::read_to_string(dir.join("result")).unwrap_or_default();
+        match parse(&input) {
+            Ok(df) => {
+                let got = df.dump() + "\n";
+                if got != expected {
+                    failures.push(format!(
+                        "{}:\n--- expected\n{expected}--- got\n{got}",
+                        dir.display()
+                    ));
+                }
+            }
+            Err(e) => failures.push(format!("{}: error {e}", dir.display())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn testfiles_also_parse_with_crlf_line_endings() {
+    for dir in case_dirs("testfiles") {
+        let input = fs::read_to_string(dir.join("Dockerfile")).unwrap_or_default();
+        let expected = fs::read_to_string(dir.join("result")).unwrap_or_default();
+        let crlf = input.replace('\n', "\r\n");
+        let got = parse(crlf.as_bytes()).map(|d| d.dump() + "\n");
+        assert_eq!(got.as_deref(), Ok(expected.as_str()), "{}", dir.display());
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// README §2: negative testfiles
+
+#[test]
+fn negative_testfiles_are_rejected() {
+    let expected = [
+        ("empty_dockerfile", "file with no instructions", 0),
+        ("env_no_value", "ENV must have two arguments", 3),
+        ("only_comments", "file with no instructions", 3),
+        (
+            "shykes-nested-json",
+            "when using JSON array syntax, arrays must be comprised of strings only",
+            1,
+        ),
+    ];
+    let dirs = case_dirs("testfiles-negative");
+    assert_eq!(dirs.len(), expected.len());
+    for (dir, (name, message, line)) in dirs.iter().zip(expected) {
+        assert!(dir.ends_with(name), "{}", dir.display());
+        let input = fs::read(dir.join("Dockerfile")).unwrap_or_default();
+        let err = parse(&input).err();
+        assert_eq!(
+            err.as_ref().map(|e| (e.message.as_str(), e.line)),
+            Some((message, line)),
+            "{name}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// README §3 / GO_TEST_CASES 1.2: line numbers
+
+#[test]
+fn testfile_line_ranges() {
+    let input = fs::read(data_dir().join("testfile-line/Dockerfile")).unwrap_or_default();
+    let df = parse(&input).unwrap_or_else(|e| panic!("{e}"));
+    let ranges: Vec<(usize, usize)> = df
+        .nodes
+        .iter()
+        .map(|n| (n.span.start.line, n.span.end.line))
+        .collect();
+    assert_eq!(ranges, [(5, 5), (11, 12), (17, 31)]);
+    assert_eq!(df.directive("escape"), Some("\\"));
+    // the empty continuation lines inside the RUN are reported
+    assert_eq!(df.warnings.len(), 1);
+    assert_eq!(df.warnings[0].span.start.line, 31);
+}
+
+// ---------------------------------------------------------------------------------------
+// GO_TEST_CASES 1.3: warnings for empty continuation lines
+
+#[test]
+fn empty_continuation_warnings() {
+    let src = "\nFROM alpine:3.6\n\nRUN valid \\\n    continuation\n\nRUN something \\\n\n    following \\\n\n    more\n\nRUN another \\\n\n    thing\n\nRUN non-indented \\\n# this is a comment\n   after-comment\n\nRUN indented \\\n    # this is an indented comment\n    comment\n\t\n";
+    let df = parse_str(src);
+    assert_eq!(df.warnings.len(), 2);
+    assert!(
+        df.warnings[0]
+            .message
+            .contains("Empty continuation line found in")
+    );
+    assert!(
+        df.warnings[0]
+            .message
+            .contains("RUN something     following     more")
+    );
+    assert!(df.warnings[1].message.contains("RUN another     thing"));
+    assert!(
+        df.warnings[0]
+            .detail
+            .contains("will become errors in a future release")
+    );
+    assert_eq!(df.nodes.len(), 6);
+}
+
+// ---------------------------------------------------------------------------------------
+// GO_TEST_CASES 1.4: line length limit
+
+#[test]
+fn overlong_line_is_rejected() {
+    let src = format!("FROM busybox\nLABEL test={}\n", "a".repeat(65_536));
+    let err = parse_err(&src);
+    assert_eq!(
+        err.message,
+        "dockerfile line greater than max allowed size of 65535"
+    );
+    assert_eq!(err.line, 2);
+    let fits = format!("FROM busybox\nLABEL t={}\n", "a".repeat(65_535 - 8));
+    assert!(parse(fits.as_bytes()).is_ok());
+}
+
+// ---------------------------------------------------------------------------------------
+// GO_TEST_CASES 1.5: JSON arrays through the whole parser
+
+fn args(node: &Node) -> Vec<&str> {
+    node.args.iter().map(|w| w.text.as_str()).collect()
+}
+
+#[test]
+fn json_arrays() {
+    let valid = [
+        ("[]", vec![]),
+        ("[\"\"]", vec![""]),
+        ("[\"a\"]", vec!["a"]),
+        ("[\"a\",\"b\"]", vec!["a", "b"]),
+        ("[ \"a\", \"b\" ]", vec!["a", "b"]),
+        ("[\t\"a\",\t\"b\"\t]", vec!["a", "b"]),
+        ("\t[\t\"a\",\t\"b\"\t]\t", vec!["a", "b"]),
+        (
+            r#"["abc 123", "♥", "☃", "\" \\ \/ \b \f \n \r \t \u0000"]"#,
+            vec!["abc 123", "♥", "☃", "\" \\ / \u{8} \u{c} \n \r \t \u{0}"],
+        ),
+    ];
+    for (text, expected) in valid {
+        let df = parse_str(&format!("CMD {text}\n"));
+        assert!(df.nodes[0].json, "{text}");
+        assert_eq!(args(&df.nodes[0]), expected, "{text}");
+    }
+    for text in [
+        r#"["a",42,"b"]"#,
+        r#"["a",123.456,"b"]"#,
+        r#"["a",{},"b"]"#,
+        r#"["a",{"c": "d"},"b"]"#,
+        r#"["a",["c"],"b"]"#,
+        r#"["a",true,"b"]"#,
+        r#"["a",false,"b"]"#,
+        r#"["a",null,"b"]"#,
+    ] {
+        let err = parse_err(&format!("CMD {text}\n"));
+        assert_eq!(
+            err.message, "when using JSON array syntax, arrays must be comprised of strings only",
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn json_form_attribute_and_fallback() {
+    let df = parse_str("RUN [\"echo hi\"]\nRUN echo hi\nCOPY [\"a b\", \"/c\"]\nCOPY \"a b\" /c\n");
+    assert_eq!(
+        df.dump(),
+        "(run \"echo hi\")\n(run \"echo hi\")\n(copy \"a b\" \"/c\")\n(copy \"\\\"a\" \"b\\\"\" \"/c\")"
+    );
+    let json: Vec<bool> = df.nodes.iter().map(|n| n.json).collect();
+    assert_eq!(json, [true, false, true, false]);
+}
+
+// ---------------------------------------------------------------------------------------
+// GO_TEST_CASES 1.6: ENV/LABEL shapes
+
+#[test]
+fn key_value_shapes() {
+    assert_eq!(
+        parse_str("LABEL foo bar\nLABEL foo=bar thing=star\n").dump(),
+        "(label \"foo\" \"bar\" \"\")\n(label \"foo\" \"bar\" \"=\" \"thing\" \"star\" \"=\")"
+    );
+    assert_eq!(
+        parse_err("ENV foo\n").message,
+        "ENV must have two arguments"
+    );
+    assert_eq!(
+        parse_err("LABEL foo\n").message,
+        "LABEL must have two arguments"
+    );
+    assert_eq!(
+        parse_err("ENV a=b c\n").message,
+        "Syntax error - can't find = in \"c\". Must be of the form: name=value"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// GO_TEST_CASES 1.7: heredoc extraction
+
+const HEREDOC_INPUT: &str = "
+FROM alpine:3.6
+
+ENV NAME=me
+
+RUN ls
+
+USER <<INVALID
+INVALID
+
+RUN <<EMPTY
+EMPTY
+
+RUN 3<<EMPTY2
+EMPTY2
+
+RUN \"<<NOHEREDOC\"
+
+RUN <<INDENT
+\tfoo
+\tbar
+INDENT
+
+RUN <<-UNINDENT
+\tbaz
+\tquux
+UNINDENT
+
+RUN <<-UNINDENT2
+\tbaz
+\tquux
+\tUNINDENT2
+
+RUN <<-EXPAND
+\texpand $NAME
+EXPAND
+
+RUN <<-'NOEXPAND'
+\tdon't expand $NAME
+NOEXPAND
+
+RUN <<COPY
+echo hello world
+echo foo bar
+COPY
+
+RUN <<COMMENT
+# internal comment
+echo hello world
+echo foo bar # trailing comment
+COMMENT
+
+RUN --mount=type=cache,target=/foo <<MOUNT
+echo hello
+MOUNT
+
+COPY <<FILE1 <<FILE2 /dest
+content 1
+FILE1
+content 2
+FILE2
+
+COPY <<EOF /quotes
+\"foo\"
+'bar'
+EOF
+
+COPY <<X <<Y /dest
+Y
+X
+X
+Y
+
+RUN <<COMPLEX python3
+print('hello world')
+COMPLEX
+
+COPY <<file.txt /dest
+hello world
+file.txt
+
+RUN <<eo'f'
+echo foo
+eof
+
+RUN <<eo\\'f
+echo foo
+eo'f
+
+RUN <<'e'o\\'f
+echo foo
+eo'f
+
+RUN <<'one two'
+echo bar
+one two
+
+RUN <<$EOF
+$EOF
+
+RUN <<  EOF
+EOF
+
+RUN <<  EOF  > foo
+EOF
+";
+
+/// (name, content, expand, chomp, fd)
+type Doc = (&'static str, &'static str, bool, bool, u64);
+/// An owned [`Doc`].
+type OwnedDoc = (String, String, bool, bool, u64);
+/// Keyword and heredocs of one node.
+type NodeDocs = (String, Vec<OwnedDoc>);
+
+#[test]
+fn heredoc_extraction() {
+    let df = parse_str(HEREDOC_INPUT);
+    let expected: Vec<(&str, Vec<Doc>)> = vec![
+        ("from", vec![]),
+        ("env", vec![]),
+        ("run", vec![]),
+        ("user", vec![]),
+        ("invalid", vec![]),
+        ("run", vec![("EMPTY", "", true, false, 0)]),
+        ("run", vec![("EMPTY2", "", true, false, 3)]),
+        ("run", vec![]),
+        ("run", vec![("INDENT", "\tfoo\n\tbar\n", true, false, 0)]),
+        ("run", vec![("UNINDENT", "\tbaz\n\tquux\n", true, true, 0)]),
+        ("run", vec![("UNINDENT2", "\tbaz\n\tquux\n", true, true, 0)]),
+        ("run", vec![("EXPAND", "\texpand $NAME\n", true, true, 0)]),
+        (
+            "run",
+            vec![("NOEXPAND", "\tdon't expand $NAME\n", false, true, 0)],
+        ),
+        (
+            "run",
+            vec![("COPY", "echo hello world\necho foo bar\n", true, false, 0)],
+        ),
+        (
+            "run",
+            vec![(
+                "COMMENT",
+                "# internal comment\necho hello world\necho foo bar # trailing comment\n",
+                true,
+                false,
+                0,
+            )],
+        ),
+        ("run", vec![("MOUNT", "echo hello\n", true, false, 0)]),
+        (
+            "copy",
+            vec![
+                ("FILE1", "content 1\n", true, false, 0),
+                ("FILE2", "content 2\n", true, false, 0),
+            ],
+        ),
+        ("copy", vec![("EOF", "\"foo\"\n'bar'\n", true, false, 0)]),
+        (
+            "copy",
+            vec![("X", "Y\n", true, false, 0), ("Y", "X\n", true, false, 0)],
+        ),
+        (
+            "run",
+            vec![("COMPLEX", "print('hello world')\n", true, false, 0)],
+        ),
+        ("copy", vec![("file.txt", "hello world\n", true, false, 0)]),
+        ("run", vec![("eof", "echo foo\n", false, false, 0)]),
+        ("run", vec![("eo'f", "echo foo\n", true, false, 0)]),
+        ("run", vec![("eo'f", "echo foo\n", false, false, 0)]),
+        ("run", vec![("one two", "echo bar\n", false, false, 0)]),
+        ("run", vec![("$EOF", "", true, false, 0)]),
+        ("run", vec![("EOF", "", true, false, 0)]),
+        ("run", vec![("EOF", "", true, false, 0)]),
+    ];
+    let got: Vec<NodeDocs> = df
+        .nodes
+        .iter()
+        .map(|n| {
+            let docs = n
+                .heredocs
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.clone(),
+                        h.content.clone(),
+                        h.expand,
+                        h.chomp,
+                        h.file_descriptor,
+                    )
+                })
+                .collect();
+            (n.keyword.clone(), docs)
+        })
+        .collect();
+    let expected: Vec<NodeDocs> = expected
+        .into_iter()
+        .map(|(k, docs)| {
+            let docs = docs
+                .into_iter()
+                .map(|(n, c, e, ch, fd)| (n.to_owned(), c.to_owned(), e, ch, fd))
+                .collect();
+            (k.to_owned(), docs)
+        })
+        .collect();
+    assert_eq!(got, expected);
+    // the instruction line itself dumps normally
+    assert_eq!(
+        df.nodes[16].dump(),
+        "(copy \"<<FILE1\" \"<<FILE2\" \"/dest\")"
+    );
+    assert_eq!(df.nodes[4].dump(), "(invalid \"\")");
+}
+
+#[test]
+fn json_form_is_never_a_heredoc() {
+    let df = parse_str("FROM x\nRUN [\"whoami\"]\nRUN [\"<<EOF\"]\nRUN [\"<<'EOF'\"]\nEOF\n");
+    assert!(df.nodes.iter().all(|n| n.heredocs.is_empty()));
+    // `EOF` is then an ordinary (unknown) instruction
+    assert_eq!(df.nodes.len(), 5);
+}
+
+#[test]
+fn heredocs_under_onbuild_and_spans() {
+    let src =
+        "FROM x\nONBUILD RUN <<EOF\necho hi\nEOF\nONBUILD COPY <<A <<B /dst\na\nA\nb\nB\nRUN x\n";
+    let df = parse_str(src);
+    assert_eq!(df.nodes[1].heredocs.len(), 1);
+    assert_eq!(df.nodes[1].heredocs[0].content, "echo hi\n");
+    assert_eq!(
+        (df.nodes[1].span.start.line, df.nodes[1].span.end.line),
+        (2, 4)
+    );
+    assert_eq!(
+        (
+            df.nodes[1].heredocs[0].span.start.line,
+            df.nodes[1].heredocs[0].span.end.line
+        ),
+        (3, 4)
+    );
+    let names: Vec<&str> = df.nodes[2]
+        .heredocs
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect();
+    assert_eq!(names, ["A", "B"]);
+    assert_eq!(
+        (df.nodes[2].span.start.line, df.nodes[2].span.end.line),
+        (5, 9)
+    );
+    assert_eq!(df.nodes[3].span.start.line, 10);
+    assert_eq!(df.nodes[1].dump(), "(onbuild (run \"<<EOF\"))");
+}
+
+#[test]
+fn unterminated_heredoc() {
+    let err = parse_err("FROM x\nRUN <<EOF\necho hi\n");
+    assert_eq!(err.message, "unterminated heredoc");
+    assert_eq!((err.line, err.end_line), (2, 3));
+}
+
+#[test]
+fn heredoc_crlf_keeps_line_endings() {
+    let df = parse_str("FROM x\r\nRUN <<EOF\r\necho hi\r\nEOF\r\n");
+    assert_eq!(df.nodes[1].heredocs[0].content, "echo hi\r\n");
+}
+
+// ---------------------------------------------------------------------------------------
+// GO_TEST_CASES 1.8 / 1.9: heredoc words and lines (public helpers)
+
+#[test]
+fn heredoc_word_helpers() {
+    use rustfront::dockerfile::{chomp_heredoc_content, heredoc_marker, parse_heredoc};
+    for word in [
+        "<<EOF",
+        "<<'EOF'",
+        "<<\"EOF\"",
+        "<<-EOF",
+        "<<-'EOF'",
+        "<<-\"EOF\"",
+        "<<EO\"F\"",
+        "<< EOF",
+        "<<- EOF",
+    ] {
+        assert_eq!(
+            heredoc_marker(word).map(|m| m.name),
+            Some("EOF".to_owned()),
+            "{word}"
+        );
+    }
+    for word in ["<<'EOF", "<<\"EOF", "<<EOF'", "<<EOF\""] {
+        assert!(parse_heredoc(word).is_err(), "{word}");
+    }
+    for word in ["", "EOF", "<<", "<<-", "<EOF", "<<<EOF", "<<EOF sh"] {
+        assert_eq!(parse_heredoc(word), Ok(None), "{word}");
+    }
+    assert_eq!(
+        chomp_heredoc_content("\thello\n\tworld\n"),
+        "hello\nworld\n"
+    );
+}
+
+#[test]
+fn heredoc_names_in_lines() {
+    let cases: [(&str, &[&str]); 10] = [
+        ("RUN <<EOF", &["EOF"]),
+        ("RUN <<-EOF", &["EOF"]),
+        ("RUN <<- EOF", &["EOF"]),
+        ("RUN << -EOF", &["-EOF"]),
+        ("RUN <<'EOF'", &["EOF"]),
+        ("RUN 4<<EOF", &["EOF"]),
+        ("RUN <<EOF <<EOF2", &["EOF", "EOF2"]),
+        ("RUN '<<EOF'", &[]),
+        ("RUN \"<<EOF\"", &[]),
+        ("RUN <<  EOF  > foo", &["EOF"]),
+    ];
+    for (line, names) in cases {
+        let mut src = format!("FROM x\n{line}\n");
+        for name in names {
+            src.push_str(name);
+            src.push('\n');
+        }
+        let df = parse_str(&src);
+        let got: Vec<&str> = df.nodes[1]
+            .heredocs
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect();
+        assert_eq!(got, *names, "{line}");
+        assert_eq!(df.nodes.len(), 2, "{line}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// GO_TEST_CASES 1.10: directives
+
+#[test]
+fn directives() {
+    let df = parse_str("#escape=\\\n# key = FOO bar\n\n# smth\nFROM x\n");
+    assert_eq!(df.directives.len(), 1);
+    assert_eq!(
+        (
+            df.directives[0].name.as_str(),
+            df.directives[0].value.as_str()
+        ),
+        ("escape", "\\")
+    );
+    let df = parse_str("# EScape=\\\n# KEY = FOO bar\nFROM x\n");
+    assert_eq!(df.directives.len(), 1);
+    assert_eq!(df.directives[0].name, "escape");
+    let df = parse_str("# syntax=docker/dockerfile:1\n# check=skip=all\n# escape=`\nFROM x\n");
+    assert_eq!(df.directive("syntax"), Some("docker/dockerfile:1"));
+    assert_eq!(df.directive("check"), Some("skip=all"));
+    assert_eq!(df.escape, '`');
+    assert_eq!(df.directives[2].span.start.line, 3);
+}
+
+#[test]
+fn directive_errors() {
+    let err = parse_err("# escape=\\\n# ESCAPE=`\nFROM x\n");
+    assert_eq!(err.message, "only one escape parser directive can be used");
+    assert_eq!(err.line, 2);
+    let err = parse_err("# escape=x\nFROM x\n");
+    assert_eq!(
+        err.message,
+        "invalid escape token 'x' does not match ` or \\"
+    );
+}
+
+#[test]
+fn directives_after_an_instruction_are_comments() {
+    let df = parse_str("FROM x\n# escape=`\nRUN a \\\n b\n");
+    assert!(df.directives.is_empty());
+    assert_eq!(df.dump(), "(from \"x\")\n(run \"a  b\")");
+}
+
+#[test]
+fn byte_order_mark_is_dropped() {
+    let df = parse(b"\xef\xbb\xbf# syntax=x\nFROM y\n").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(df.directive("syntax"), Some("x"));
+    assert_eq!(df.dump(), "(from \"y\")");
+}
+
+// ---------------------------------------------------------------------------------------
+// Further parser behaviour from README §1
+
+#[test]
+fn unknown_keywords_and_empty_instructions() {
+    assert_eq!(parse_str("FOO bar\n").dump(), "(foo \"\")");
+    assert_eq!(
+        parse_str("FROM x\nHEALTHCHECK\nCMD []\nONBUILD\n").dump(),
+        "(from \"x\")\n(healthcheck)\n(cmd)\n(onbuild)"
+    );
+    assert_eq!(parse_str("Run echo\n").dump(), "(run \"echo\")");
+}
+
+#[test]
+fn onbuild_with_flags() {
+    assert_eq!(
+        parse_str("ONBUILD COPY --from=x a b\n").dump(),
+        "(onbuild (copy [\"--from=x\"] \"a\" \"b\"))"
+    );
+}
+
+#[test]
+fn comments_attach_to_next_instruction() {
+    let df = parse_str("# syntax=x\n# base stage\nFROM a AS base\n#\n# reset above\nRUN x\n");
+    assert_eq!(df.nodes[0].comments, ["base stage"]);
+    assert_eq!(df.nodes[1].comments, ["reset above"]);
+}
+
+#[test]
+fn positions_of_keyword_flags_and_args() {
+    let df = parse_str("FROM x\n  COPY --chown=a:b \\\n     src \\\n  dst\n");
+    let copy = &df.nodes[1];
+    assert_eq!(
+        (copy.keyword_span.start.line, copy.keyword_span.start.column),
+        (2, 2)
+    );
+    assert_eq!(
+        (
+            copy.flags[0].span.start.line,
+            copy.flags[0].span.start.column
+        ),
+        (2, 7)
+    );
+    assert_eq!(
+        (copy.args[0].span.start.line, copy.args[0].span.start.column),
+        (3, 5)
+    );
+    assert_eq!(
+        (copy.args[1].span.start.line, copy.args[1].span.start.column),
+        (4, 2)
+    );
+    assert_eq!((copy.span.start.line, copy.span.end.line), (2, 4));
+    assert_eq!(copy.original, "COPY --chown=a:b      src   dst");
+}
+
+#[test]
+fn garbage_never_panics() {
+    let inputs: [&[u8]; 8] = [
+        b"\\",
+        b"\xff\xfe\x00RUN \xc3",
+        b"RUN <<\n",
+        b"COPY --a=\"\\",
+        b"ENV \"",
+        b"HEALTHCHECK \xe2\xa0\x80x",
+        b"RUN <<EOF ${",
+        b"ONBUILD ONBUILD ONBUILD",
+    ];
+    for input in inputs {
+        let _ = parse(input).map(|d| d.dump());
+    }
+}
