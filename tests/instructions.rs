@@ -79,6 +79,7 @@ impl N {
             expand,
             chomp,
             span: self.0.span,
+            file_descriptor: 0,
         });
         self
     }
@@ -1598,4 +1599,342 @@ fn expose_port_specs_with_splitting() {
         e.port_specs(&mut split).unwrap(),
         ["80/tcp", "443/udp", "22/tcp"]
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// From Dockerfile text, through the parser
+
+fn parse_text(src: &str) -> Result<(Vec<Stage>, Vec<ArgCommand>), InstructionError> {
+    let df = rustfront::dockerfile::parse(src.as_bytes())
+        .unwrap_or_else(|e| panic!("parser rejected {src:?}: {e}"));
+    parse_dockerfile(&df)
+}
+
+fn text_error(src: &str) -> InstructionError {
+    match parse_text(src) {
+        Err(e) => e,
+        Ok(ok) => panic!("expected an error for {src:?}, got {ok:?}"),
+    }
+}
+
+/// The commands of the only stage of `FROM scratch` + `body`.
+fn text_commands(body: &str) -> Vec<Command> {
+    let (mut stages, _) = parse_text(&format!("FROM scratch\n{body}")).unwrap();
+    assert_eq!(stages.len(), 1);
+    stages.remove(0).commands
+}
+
+#[test]
+fn text_argument_counts() {
+    for name in ["MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL"] {
+        let err = text_error(&format!("FROM scratch\n{name}\n"));
+        assert_eq!(err.message, format!("{name} requires exactly one argument"));
+        assert_eq!(err.line, 2);
+    }
+    for name in ["ENV", "LABEL", "ONBUILD", "HEALTHCHECK", "EXPOSE", "VOLUME"] {
+        let err = text_error(&format!("FROM scratch\n{name}\n"));
+        assert_eq!(
+            err.message,
+            format!("{name} requires at least one argument")
+        );
+    }
+    for name in ["ADD", "COPY"] {
+        assert_eq!(
+            text_error(&format!("FROM scratch\n{name} arg1\n")).message,
+            format!(
+                "{name} requires at least two arguments, but only one was provided. Destination could not be determined"
+            )
+        );
+    }
+}
+
+#[test]
+fn text_copy_empty_whitespace() {
+    let err = text_error("FROM scratch\nCOPY\t\n\t\tquux \\\n      bar");
+    assert!(
+        err.message.contains("COPY requires at least two arguments"),
+        "{err}"
+    );
+    assert_eq!(err.line, 2);
+}
+
+#[test]
+fn text_single_instruction_errors() {
+    let cases = [
+        (
+            "ONBUILD FROM scratch",
+            "FROM isn't allowed as an ONBUILD trigger",
+        ),
+        (
+            "ONBUILD MAINTAINER docker.io",
+            "MAINTAINER isn't allowed as an ONBUILD trigger",
+        ),
+        ("MAINTAINER --boo joe@example.com", "unknown flag: --boo"),
+        (
+            "ONBUILD ONBUILD RUN touch foobar",
+            "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+        ),
+        (
+            "COPY /foo <<EOF\nEOF",
+            "COPY cannot accept a heredoc as a destination",
+        ),
+        ("FOO bar", "unknown instruction: FOO"),
+        ("foo bar", "unknown instruction: foo"),
+    ];
+    for (body, message) in cases {
+        let err = text_error(&format!("FROM scratch\n{body}\n"));
+        assert!(err.message.starts_with(message), "{body}: {err}");
+        assert_eq!(err.line, 2, "{body}");
+    }
+}
+
+#[test]
+fn text_run_mount_flags_used() {
+    let commands = text_commands("RUN --mount=type=tmpfs,target=/foo/ echo hello\n");
+    let Command::Run(r) = &commands[0] else {
+        panic!("not run")
+    };
+    assert_eq!(r.flags_used, ["mount"]);
+    assert_eq!(r.cmd.args(), ["echo hello"]);
+    assert_eq!(
+        r.source.code,
+        "RUN --mount=type=tmpfs,target=/foo/ echo hello"
+    );
+}
+
+#[test]
+fn text_every_instruction_survives_odd_arguments() {
+    for name in INSTRUCTION_NAMES {
+        for rest in ["foo=bar", "a", "a b", "a b c", "0 0"] {
+            let src = format!("FROM busybox\n{name} {rest}\n");
+            let Ok(df) = rustfront::dockerfile::parse(src.as_bytes()) else {
+                continue;
+            };
+            if let Err(e) = parse_dockerfile(&df) {
+                assert_eq!(e.line, 2, "{src:?}: {e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn text_doc_comments() {
+    let (stages, meta) = parse_text(
+        "# foo sets foo\nARG foo=bar\n\n# base defines first stage\nFROM busybox AS base\n# this is irrelevant\nARG foo\n# bar defines bar\n# baz is something else\nARG bar baz=123\n",
+    )
+    .unwrap();
+    assert_eq!(meta[0].args[0].comment, "sets foo");
+    assert_eq!(stages[0].comment, "defines first stage");
+    let docs: Vec<(String, String)> = stages[0]
+        .commands
+        .iter()
+        .flat_map(|c| match c {
+            Command::Arg(a) => a
+                .args
+                .iter()
+                .map(|d| (d.key.text.clone(), d.comment.clone()))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    assert_eq!(
+        docs,
+        [
+            ("foo".to_string(), String::new()),
+            ("bar".to_string(), "defines bar".to_string()),
+            ("baz".to_string(), "is something else".to_string()),
+        ]
+    );
+}
+
+/// (name, data, flag) of an inline file or heredoc source.
+type Inline = (&'static str, &'static str, bool);
+/// Dockerfile body, destination, source paths, inline sources.
+type CopyCase = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [Inline],
+);
+/// Dockerfile body, shell form, command line, files.
+type RunCase = (
+    &'static str,
+    bool,
+    &'static [&'static str],
+    &'static [Inline],
+);
+
+#[test]
+fn text_copy_heredocs() {
+    let cases: [CopyCase; 8] = [
+        ("COPY /foo /bar", "/bar", &["/foo"], &[]),
+        ("COPY <<EOF /bar\nEOF", "/bar", &[], &[("EOF", "", true)]),
+        (
+            "COPY <<EOF /bar\nTESTING\nEOF",
+            "/bar",
+            &[],
+            &[("EOF", "TESTING\n", true)],
+        ),
+        (
+            "COPY <<-EOF /bar\n\tTESTING\nEOF",
+            "/bar",
+            &[],
+            &[("EOF", "TESTING\n", true)],
+        ),
+        (
+            "COPY <<'EOF' /bar\nTESTING\nEOF",
+            "/bar",
+            &[],
+            &[("EOF", "TESTING\n", false)],
+        ),
+        (
+            "COPY <<EOF1 <<EOF2 /bar\nthis is the first file\nEOF1\nthis is the second file\nEOF2",
+            "/bar",
+            &[],
+            &[
+                ("EOF1", "this is the first file\n", true),
+                ("EOF2", "this is the second file\n", true),
+            ],
+        ),
+        (
+            "COPY <<EOF foo.txt /bar\nthis is inline\nEOF",
+            "/bar",
+            &["foo.txt"],
+            &[("EOF", "this is inline\n", true)],
+        ),
+        (
+            "COPY <<EOF /quotes\n\"quotes\"\nEOF",
+            "/quotes",
+            &[],
+            &[("EOF", "\"quotes\"\n", true)],
+        ),
+    ];
+    for (body, dest, paths, inline) in cases {
+        let commands = text_commands(&format!("{body}\n"));
+        let Command::Copy(c) = &commands[0] else {
+            panic!("not copy: {body}")
+        };
+        assert_eq!(c.sources.dest.text, dest, "{body}");
+        assert_eq!(texts(&c.sources.source_paths), paths, "{body}");
+        assert_eq!(contents(&c.sources), inline, "{body}");
+    }
+}
+
+#[test]
+fn text_run_heredocs() {
+    let cases: [RunCase; 6] = [
+        ("RUN [\"ls\", \"/\"]", false, &["ls", "/"], &[]),
+        ("RUN [\"<<EOF\"]", false, &["<<EOF"], &[]),
+        ("RUN ls /", true, &["ls /"], &[]),
+        (
+            "RUN <<EOF\nls /\nwhoami\nEOF",
+            true,
+            &["<<EOF"],
+            &[("EOF", "ls /\nwhoami\n", false)],
+        ),
+        (
+            "RUN <<'EOF' | python\nprint(\"hello\")\nprint(\"world\")\nEOF",
+            true,
+            &["<<'EOF' | python"],
+            &[("EOF", "print(\"hello\")\nprint(\"world\")\n", false)],
+        ),
+        (
+            "RUN <<-EOF\n\techo test\nEOF",
+            true,
+            &["<<-EOF"],
+            &[("EOF", "\techo test\n", true)],
+        ),
+    ];
+    for (body, shell, args, inline) in cases {
+        let commands = text_commands(&format!("{body}\n"));
+        let Command::Run(r) = &commands[0] else {
+            panic!("not run: {body}")
+        };
+        assert_eq!(r.cmd.prepend_shell, shell, "{body}");
+        assert_eq!(r.cmd.args(), args, "{body}");
+        assert_eq!(files(r), inline, "{body}");
+    }
+}
+
+#[test]
+fn text_onbuild_with_heredoc() {
+    let commands = text_commands("ONBUILD RUN <<EOF\necho hi\nEOF\n");
+    let Command::Onbuild(ob) = &commands[0] else {
+        panic!("not onbuild")
+    };
+    assert_eq!(ob.expression, "RUN <<EOF\necho hi\nEOF");
+    assert_eq!(ob.trigger.keyword, "run");
+}
+
+#[test]
+fn text_full_dockerfile() {
+    let src = "\
+# syntax=docker/dockerfile:1
+ARG GO=1.22
+FROM --platform=$BUILDPLATFORM golang:${GO} AS Build
+WORKDIR /src
+ENV CGO_ENABLED=0 GOFLAGS=\"-mod=vendor\"
+RUN --mount=type=cache,target=/root/.cache/go-build \\
+    --mount=type=bind,source=.,target=/src \\
+    go build -o /out/app ./cmd/app
+FROM scratch
+COPY --from=build --chmod=0755 /out/app /app
+EXPOSE 8080/tcp 9090
+HEALTHCHECK --interval=30s --timeout=3s CMD [\"/app\", \"health\"]
+USER 65534:65534
+ENTRYPOINT [\"/app\"]
+";
+    let (stages, meta) = parse_text(src).unwrap();
+    assert_eq!(meta.len(), 1);
+    assert_eq!(meta[0].args[0].key.text, "GO");
+    assert_eq!(stages.len(), 2);
+    let build = &stages[0];
+    assert_eq!(build.name.as_deref(), Some("build"));
+    assert_eq!(build.base_name.text, "golang:${GO}");
+    assert_eq!(build.platform.as_ref().unwrap().text, "$BUILDPLATFORM");
+    assert_eq!(build.source.line(), 3);
+    assert_eq!(
+        build.commands.iter().map(Command::name).collect::<Vec<_>>(),
+        ["workdir", "env", "run"]
+    );
+    let Command::Run(r) = &build.commands[2] else {
+        panic!("not run")
+    };
+    assert_eq!(r.source.span.start.line, 6);
+    assert_eq!(r.source.span.end.line, 8);
+    assert_eq!(r.mount_specs.len(), 2);
+    assert_eq!(r.cmd.args().len(), 1);
+    assert!(r.cmd.args()[0].contains("go build -o /out/app ./cmd/app"));
+
+    let fin = &stages[1];
+    assert!(fin.name.is_none());
+    let Command::Copy(c) = &fin.commands[0] else {
+        panic!("not copy")
+    };
+    assert_eq!(c.from.as_ref().unwrap().text, "build");
+    assert_eq!(c.chmod.as_ref().unwrap().text, "0755");
+    let Command::Healthcheck(h) = &fin.commands[2] else {
+        panic!("not healthcheck")
+    };
+    assert_eq!(h.health.test, ["CMD", "/app", "health"]);
+    assert_eq!(h.health.interval, Duration::from_secs(30));
+    assert_eq!(h.health.timeout, Duration::from_secs(3));
+    let Command::Entrypoint(ep) = &fin.commands[4] else {
+        panic!("not entrypoint")
+    };
+    assert_eq!(ep.cmd.args(), ["/app"]);
+    assert!(!ep.cmd.prepend_shell);
+}
+
+#[test]
+fn text_error_lines() {
+    let err = text_error("FROM a\nRUN true\n\nWORKDIR\n");
+    assert_eq!(err.line, 4);
+    assert_eq!(
+        err.to_string(),
+        "Dockerfile:4: WORKDIR requires exactly one argument"
+    );
+    let err = text_error("RUN true\n");
+    assert_eq!(err.message, "no build stage in current context");
+    assert_eq!(err.line, 1);
 }
