@@ -21,6 +21,8 @@ mod ports;
 mod run_options;
 mod suggest;
 
+/// BuildKit's `ChompHeredocContent` (strip leading tabs of every line), for `<<-` bodies.
+pub use crate::dockerfile::chomp_heredoc_content;
 pub use commands::{
     AddCommand, ArgCommand, ArgDef, CmdCommand, Command, CommandSource, CopyCommand,
     EntrypointCommand, EnvCommand, ExposeCommand, HealthcheckCommand, Instruction, KeyValue,
