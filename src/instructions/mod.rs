@@ -15,13 +15,14 @@ mod errors;
 mod expand;
 mod flags;
 mod healthcheck;
-mod heredoc;
 mod mount;
 mod parse;
 mod ports;
 mod run_options;
 mod suggest;
 
+/// BuildKit's `ChompHeredocContent` (strip leading tabs of every line), for `<<-` bodies.
+pub use crate::dockerfile::chomp_heredoc_content;
 pub use commands::{
     AddCommand, ArgCommand, ArgDef, CmdCommand, Command, CommandSource, CopyCommand,
     EntrypointCommand, EnvCommand, ExposeCommand, HealthcheckCommand, Instruction, KeyValue,
@@ -33,7 +34,6 @@ pub use errors::{InstructionError, InvalidInput};
 pub use expand::{Expander, SplitExpander};
 pub use flags::{FlagKind, FlagSpec, ParsedFlags, parse_flags};
 pub use healthcheck::{HealthConfig, MINIMUM_DURATION, go_duration_string, parse_go_duration};
-pub use heredoc::{HeredocWord, chomp_heredoc_content, parse_heredoc_word};
 pub use mount::{Mount, MountType, ShareMode, parse_mount};
 pub use parse::{INSTRUCTION_NAMES, parse_dockerfile, parse_instruction};
 pub use ports::parse_port_specs;

@@ -1,12 +1,13 @@
 //! AST nodes → typed instructions and stages (BuildKit's `instructions.Parse`).
 
-use crate::dockerfile::{Dockerfile, Heredoc, Node, Span, Word};
+use crate::dockerfile::{
+    Dockerfile, Heredoc, Node, Span, Word, chomp_heredoc_content, heredoc_marker,
+};
 
 use super::commands::*;
 use super::errors::{InstructionError, InvalidInput};
 use super::flags::{FlagSpec, ParsedFlags, parse_flags};
 use super::healthcheck::{HealthConfig, parse_interval, parse_retries};
-use super::heredoc::{chomp_heredoc_content, parse_heredoc_word};
 use super::mount::parse_mount;
 use super::run_options::{NetworkMode, SecurityMode, parse_device};
 use super::suggest::with_suggestion;
@@ -562,7 +563,7 @@ fn parse_sources_and_dest(req: &Request<'_>, name: &str) -> Result<SourcesAndDes
     let Some((dest, sources)) = req.args.split_last() else {
         return Err(no_destination(name));
     };
-    if parse_heredoc_word(&dest.text).is_some() {
+    if heredoc_marker(&dest.text).is_some() {
         return Err(InvalidInput(format!(
             "{name} cannot accept a heredoc as a destination"
         )));
@@ -570,7 +571,7 @@ fn parse_sources_and_dest(req: &Request<'_>, name: &str) -> Result<SourcesAndDes
     let mut source_paths = Vec::new();
     let mut source_contents = Vec::new();
     for source in sources {
-        match parse_heredoc_word(&source.text) {
+        match heredoc_marker(&source.text) {
             Some(marker) => {
                 let body = req
                     .node
