@@ -291,3 +291,22 @@ async fn works_against_buildkit_0_8() {
             .any(|s| s.identifier == format!("docker-image://{BUSYBOX}@{DIGEST}"))
     );
 }
+
+#[tokio::test]
+async fn describe_subrequest_lists_itself() {
+    let handle = run(
+        with_dockerfile("FROM busybox\n"),
+        &[("requestid", "frontend.subrequests.describe")],
+    )
+    .await;
+    let rec = handle.recorded();
+    let result = rec.the_return().result.as_ref().expect("result");
+    let list: Value = serde_json::from_slice(&result.metadata["result.json"]).expect("json");
+    assert_eq!(list[0]["name"], "frontend.subrequests.describe");
+    assert_eq!(result.metadata["version"], b"1.0.0");
+    assert!(
+        rec.solves
+            .iter()
+            .all(|s| s.definition.as_ref().is_none_or(|d| d.def.len() < 3))
+    );
+}

@@ -17,7 +17,10 @@ use crate::proto::google::rpc::Status as RpcStatus;
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
 /// Frontend capabilities (`frontend.caps`) this frontend honours.
-const KNOWN_FRONTEND_CAPS: [&str; 1] = ["moby.buildkit.frontend.inputs"];
+const KNOWN_FRONTEND_CAPS: [&str; 1] = ["moby.buildkit.frontend.subrequests"];
+
+/// The one subrequest answered: the list of subrequests.
+const DESCRIBE: &str = "frontend.subrequests.describe";
 
 /// Everything that can end a frontend run early.
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +98,9 @@ pub async fn build(
     let caps = client.ping().await?;
     let opts = BuildOptions::from_opts(&env.opts)?;
     check_supported(&opts)?;
+    if opts.request_id.as_deref() == Some(DESCRIBE) {
+        return Ok(describe_subrequests());
+    }
 
     let loaded = load_dockerfile(client, &opts, &env.session_id).await?;
     if let Some(forward) = forward_target(&opts, &loaded.data) {
@@ -315,6 +321,24 @@ async fn resolve_images(
     Ok(resolved)
 }
 
+/// The answer to `frontend.subrequests.describe`: only itself.
+fn describe_subrequests() -> BridgeResult {
+    let list = serde_json::json!([{
+        "name": DESCRIBE,
+        "version": "1.0.0",
+        "type": "rpc",
+        "description": "List available subrequest types",
+        "metadata": [{"name": "result.json"}, {"name": "result.txt"}],
+    }]);
+    let text =
+        format!("NAME\tVERSION\tDESCRIPTION\n{DESCRIBE}\t1.0.0\tList available subrequest types\n");
+    gateway::metadata_result(BTreeMap::from([
+        ("result.json".to_string(), list.to_string().into_bytes()),
+        ("result.txt".to_string(), text.into_bytes()),
+        ("version".to_string(), b"1.0.0".to_vec()),
+    ]))
+}
+
 /// Refuse option combinations we cannot build correctly.
 fn check_supported(opts: &BuildOptions) -> Result<(), FrontendError> {
     if let Some(url) = &opts.remote_context {
@@ -327,7 +351,7 @@ fn check_supported(opts: &BuildOptions) -> Result<(), FrontendError> {
             "named build contexts (--build-context {name}=…) are not supported by this frontend yet"
         )));
     }
-    if let Some(request) = &opts.request_id {
+    if let Some(request) = opts.request_id.as_deref().filter(|r| *r != DESCRIBE) {
         return Err(FrontendError::Unsupported(format!(
             "subrequest {request} is not supported by this frontend yet"
         )));
