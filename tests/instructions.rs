@@ -1938,3 +1938,75 @@ fn text_error_lines() {
     assert_eq!(err.message, "no build stage in current context");
     assert_eq!(err.line, 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Expansion with the real shell lexer
+
+#[test]
+fn expand_with_shell_lexer() {
+    use rustfront::shell::Lexer;
+
+    let (mut stages, meta) = parse_text(
+        "ARG BASE=alpine\nFROM ${BASE}:3 AS b\nENV DIR=/app USER=\"build er\"\nWORKDIR $DIR/src\nCOPY --chown=${USER} a.txt ${DIR}/\nRUN --mount=type=cache,target=${DIR}/.cache,id=${BASE} make\nEXPOSE $PORTS 22/udp\n",
+    )
+    .unwrap();
+    let lexer = Lexer::new('\\');
+    let mut env = BTreeMap::new();
+    for arg in &meta[0].args {
+        env.insert(
+            arg.key.text.clone(),
+            arg.value
+                .as_ref()
+                .map(|v| v.text.clone())
+                .unwrap_or_default(),
+        );
+    }
+    let stage = &mut stages[0];
+    let mut expand = |w: &str| lexer.process_word(w, &env).map(|e| e.text);
+    stage.expand_from(&mut expand).unwrap();
+    assert_eq!(stage.base_name.text, "alpine:3");
+
+    env.insert("DIR".into(), "/app".into());
+    env.insert("USER".into(), "build er".into());
+    env.insert("PORTS".into(), "80 443".into());
+    let mut expand = |w: &str| lexer.process_word(w, &env).map(|e| e.text);
+    let mut commands = stage.commands.clone();
+    for command in &mut commands {
+        command.expand(&mut expand).unwrap();
+    }
+    let Command::Env(e) = &commands[0] else {
+        panic!("not env")
+    };
+    assert_eq!(e.env[1].value.text, "build er", "quotes removed");
+    let Command::Workdir(w) = &commands[1] else {
+        panic!("not workdir")
+    };
+    assert_eq!(w.path.text, "/app/src");
+    let Command::Copy(c) = &commands[2] else {
+        panic!("not copy")
+    };
+    assert_eq!(c.chown.as_ref().unwrap().text, "build er");
+    assert_eq!(texts(&c.sources.source_paths), ["a.txt"]);
+    assert_eq!(c.sources.dest.text, "/app/");
+    let Command::Run(r) = &commands[3] else {
+        panic!("not run")
+    };
+    assert_eq!(r.mounts[0].kind, MountType::Cache);
+    assert_eq!(r.mounts[0].target.as_deref(), Some("/app/.cache"));
+    assert_eq!(r.mounts[0].id.as_deref(), Some("alpine"));
+    let Command::Expose(x) = &commands[4] else {
+        panic!("not expose")
+    };
+    let mut split = |w: &str| lexer.process_words(w, &env);
+    assert_eq!(
+        x.port_specs(&mut split).unwrap(),
+        ["80/tcp", "443/tcp", "22/udp"]
+    );
+
+    // COPY splits on blanks without respecting quotes, so `"a` is a word of its own and
+    // fails to expand, as in BuildKit.
+    let mut commands = text_commands("COPY \"a b\" /dst/\n");
+    let err = commands[0].expand(&mut expand).unwrap_err();
+    assert_eq!(err.line, 2);
+    assert!(err.message.contains("double-quote"), "{err}");
+}
