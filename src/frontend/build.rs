@@ -560,7 +560,12 @@ mod tests {
             .is_err()
         );
         assert!(
-            check_supported(&opts(&[("frontend.caps", "moby.buildkit.frontend.inputs")])).is_ok()
+            check_supported(&opts(&[(
+                "frontend.caps",
+                "moby.buildkit.frontend.subrequests"
+            )]))
+            .is_ok()
         );
+        assert!(check_supported(&opts(&[("requestid", DESCRIBE)])).is_ok());
     }
 }
