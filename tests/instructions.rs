@@ -227,8 +227,8 @@ fn healthcheck_json_form_and_flags() {
     };
     assert_eq!(hc.health.test, ["CMD", "bin", "-c", "exit 0"]);
     assert_eq!(
-        hc.health.go_debug_string(),
-        "{Test:[CMD bin -c exit 0] Interval:1s Timeout:10s StartPeriod:3s StartInterval:100ms Retries:5}"
+        hc.health.history_string(true),
+        r#"&{["CMD" "bin" "-c" "exit 0"] "1s" "10s" "3s" "100ms" '\x05'}"#
     );
 }
 

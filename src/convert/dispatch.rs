@@ -462,7 +462,12 @@ impl StageRun<'_, '_> {
                     start_interval: nanos(health.start_interval),
                     retries: i64::from(health.retries),
                 });
-                self.commit(format!("HEALTHCHECK {}", health.go_debug_string()), false);
+                // BuildKit 0.8 (no merge op yet) has no StartInterval field.
+                let with_start_interval = self.d.opts.has_cap("mergeop");
+                self.commit(
+                    format!("HEALTHCHECK {}", health.history_string(with_start_interval)),
+                    false,
+                );
                 Ok(())
             }
             Command::Maintainer(m) => {
@@ -477,6 +482,8 @@ impl StageRun<'_, '_> {
         }
     }
 
+    /// Add a history entry; `layer` entries made from a state (RUN, COPY, ADD) get the
+    /// ` # buildkit` suffix.
     fn commit(&mut self, created_by: String, layer: bool) {
         let created_by = if layer {
             format!("{created_by} # buildkit")
@@ -537,13 +544,13 @@ impl StageRun<'_, '_> {
             } else {
                 self.d.plan.meta_args.get(&key).cloned()
             };
-            match &value {
-                Some(v) => {
-                    self.s.env.set(&key, v);
-                    shown.push(format!("{key}={v}"));
-                }
-                None => shown.push(key.clone()),
+            if let Some(v) = &value {
+                self.s.env.set(&key, v);
             }
+            shown.push(match &def.value {
+                Some(default) => format!("{key}={}", default.text),
+                None => key.clone(),
+            });
             self.args.push((key, value));
         }
         self.commit(format!("ARG {}", shown.join(" ")), false);
@@ -932,7 +939,7 @@ impl StageRun<'_, '_> {
                     .map_err(|e| ConvertError::at(span, e.to_string()))?,
             );
         }
-        self.commit(format!("WORKDIR {dir}"), layer);
+        self.s.image.add_history(format!("WORKDIR {dir}"), !layer);
         Ok(())
     }
 

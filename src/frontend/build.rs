@@ -72,7 +72,7 @@ impl FrontendError {
                         )]
                     })
                     .unwrap_or_default();
-                gateway::error_status(tonic::Code::InvalidArgument, self.to_string(), details)
+                gateway::error_status(tonic::Code::Unknown, self.to_string(), details)
             }
             FrontendError::Unsupported(_) => {
                 gateway::error_status(tonic::Code::Unimplemented, self.to_string(), Vec::new())

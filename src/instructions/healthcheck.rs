@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::errors::InvalidInput;
+use crate::dockerfile::go_quote;
 
 /// The health check of an image config (`Healthcheck` in the OCI/Docker config).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -19,20 +20,50 @@ pub struct HealthConfig {
 }
 
 impl HealthConfig {
-    /// Go's `%+v` of the config, as BuildKit writes it into the image history:
-    /// `{Test:[CMD-SHELL curl -f http://localhost/] Interval:30s Timeout:0s StartPeriod:0s
-    /// StartInterval:0s Retries:0}`.
-    pub fn go_debug_string(&self) -> String {
+    /// Go's `%q` of a pointer to the config, as BuildKit writes it into the image history:
+    /// `&{["CMD-SHELL" "curl -f http://x/"] "30s" "3s" "0s" "0s" '\x03'}`. BuildKit 0.8's
+    /// config has no `StartInterval` field, so pass `with_start_interval = false` for it.
+    pub fn history_string(&self, with_start_interval: bool) -> String {
+        let test: Vec<String> = self.test.iter().map(|t| go_quote(t)).collect();
+        let mut durations = vec![self.interval, self.timeout, self.start_period];
+        if with_start_interval {
+            durations.push(self.start_interval);
+        }
+        let durations: Vec<String> = durations
+            .into_iter()
+            .map(|d| go_quote(&go_duration_string(d)))
+            .collect();
         format!(
-            "{{Test:[{}] Interval:{} Timeout:{} StartPeriod:{} StartInterval:{} Retries:{}}}",
-            self.test.join(" "),
-            go_duration_string(self.interval),
-            go_duration_string(self.timeout),
-            go_duration_string(self.start_period),
-            go_duration_string(self.start_interval),
-            self.retries
+            "&{{[{}] {} {}}}",
+            test.join(" "),
+            durations.join(" "),
+            go_quote_rune(self.retries)
         )
     }
+}
+
+/// Go's `%q` of an integer: a single-quoted character literal (`'A'`, `'\x03'`).
+fn go_quote_rune(value: i32) -> String {
+    let c = u32::try_from(value)
+        .ok()
+        .and_then(char::from_u32)
+        .unwrap_or('\u{fffd}');
+    let body = match c {
+        '\'' => "\\'".to_string(),
+        '\\' => "\\\\".to_string(),
+        '\x07' => "\\a".to_string(),
+        '\x08' => "\\b".to_string(),
+        '\x0c' => "\\f".to_string(),
+        '\n' => "\\n".to_string(),
+        '\r' => "\\r".to_string(),
+        '\t' => "\\t".to_string(),
+        '\x0b' => "\\v".to_string(),
+        c if (c as u32) < 0x20 || c == '\x7f' => format!("\\x{:02x}", c as u32),
+        c if c.is_control() && (c as u32) < 0x10000 => format!("\\u{:04x}", c as u32),
+        c if c.is_control() => format!("\\U{:08x}", c as u32),
+        c => c.to_string(),
+    };
+    format!("'{body}'")
 }
 
 /// The shortest health check interval BuildKit accepts (other than 0).
@@ -285,8 +316,15 @@ mod tests {
             retries: 5,
         };
         assert_eq!(
-            hc.go_debug_string(),
-            "{Test:[bin -c exit 0] Interval:1s Timeout:10s StartPeriod:3s StartInterval:100ms Retries:5}"
+            hc.history_string(true),
+            r#"&{["bin" "-c" "exit 0"] "1s" "10s" "3s" "100ms" '\x05'}"#
         );
+        assert_eq!(
+            hc.history_string(false),
+            r#"&{["bin" "-c" "exit 0"] "1s" "10s" "3s" '\x05'}"#
+        );
+        assert_eq!(go_quote_rune(65), "'A'");
+        assert_eq!(go_quote_rune(10), r"'\n'");
+        assert_eq!(go_quote_rune(0), r"'\x00'");
     }
 }
