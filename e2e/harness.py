@@ -22,6 +22,7 @@ import sys
 import tarfile
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,10 +134,37 @@ class BuildResult:
     output: str
     seconds: float
     tag: str
+    frontend_stderr: str = ""  # new non-daemon lines of the daemon log (a gateway frontend's stderr)
 
     @property
     def ok(self) -> bool:
         return self.rc == 0
+
+    def why(self, n: int = 25) -> str:
+        text = tail(self.output, n)
+        if self.frontend_stderr:
+            text += "\n--- frontend stderr (from the daemon log) ---\n" + tail(self.frontend_stderr, 20)
+        return text
+
+
+def log_size(path: Path | None) -> int:
+    try:
+        return path.stat().st_size if path else 0
+    except OSError:
+        return 0
+
+
+def frontend_lines(path: Path | None, since: int) -> str:
+    """Lines a gateway frontend wrote to stderr: they land in the daemon log without `time=`."""
+    if path is None:
+        return ""
+    try:
+        with open(path, "rb") as f:
+            f.seek(since)
+            data = f.read(4 << 20).decode(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(line for line in data.splitlines() if line.strip() and not line.startswith("time="))
 
 
 @dataclass
@@ -144,13 +172,16 @@ class Frontend:
     """How side B is built: builtin (no syntax) or a frontend image via BUILDKIT_SYNTAX."""
 
     image: str | None  # None = builtin
+    via_arg: bool = True  # False: the Dockerfile itself names the image (`# syntax=`)
 
     @property
     def label(self) -> str:
         return "builtin" if self.image is None else self.image
 
     def args(self) -> list[str]:
-        return [] if self.image is None else ["--build-arg", f"BUILDKIT_SYNTAX={self.image}"]
+        if self.image is None or not self.via_arg:
+            return []
+        return ["--build-arg", f"BUILDKIT_SYNTAX={self.image}"]
 
 
 BUILTIN = Frontend(None)
@@ -178,13 +209,17 @@ def build(
     cmd += frontend.args()
     cmd += extra or []
     cmd.append(str(ctx))
+    mark = log_size(d.log) if frontend.image is not None else 0
     t0 = time.monotonic()
     try:
         p = subprocess.run(cmd, env=d.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
         rc, out = p.returncode, p.stdout
     except subprocess.TimeoutExpired as e:
         rc, out = 124, (e.stdout or b"").decode(errors="replace") + f"\n[harness] timeout after {timeout}s"
-    return BuildResult(rc, out, time.monotonic() - t0, tag)
+    res = BuildResult(rc, out, time.monotonic() - t0, tag)
+    if rc != 0 and frontend.image is not None:
+        res.frontend_stderr = frontend_lines(d.log, mark)
+    return res
 
 
 def docker(d: Daemon, *args: str, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess[str]:
@@ -489,8 +524,10 @@ class Harness:
         return any(short in line for line in res.output.splitlines() if not line.startswith("#0 building with"))
 
     # -- compare one case: builtin (A) vs frontend under test (B)
-    def compare(self, d: Daemon, case: Case) -> None:
-        check = case.check_name or f"compare {case.name}"
+    def compare(self, d: Daemon, case: Case, check: str = "", b_ctx: Path | None = None,
+                b_frontend: Frontend | None = None) -> None:
+        """b_ctx/b_frontend: build side B from another context (e.g. with an injected syntax line)."""
+        check = check or case.check_name or f"compare {case.name}"
         if not self.wanted(check):
             return
         t0 = time.monotonic()
@@ -500,17 +537,20 @@ class Harness:
         if not a.ok:
             self.report.fail(d.name, check, "builtin build FAILED (environment/case problem)", tail(a.output))
             return
-        b = build(d, case.ctx, tb, self.frontend, **kw)
+        b = build(d, b_ctx or case.ctx, tb, b_frontend or self.frontend, **kw)
         if not b.ok:
-            self.report.fail(d.name, check, f"build with {self.frontend.label} FAILED", tail(b.output))
+            self.report.fail(d.name, check, f"build with {self.frontend.label} FAILED", b.why())
             remove_images(d, ta)
             return
         if not self.frontend_used(d, b):
             self.report.fail(d.name, check, f"{self.frontend.label} does not appear in the build output", tail(b.output, 8))
             return
         try:
-            cfg_a, cfg_b = image_config(d, ta), image_config(d, tb)
-            tree_a, tree_b = image_tree(d, ta), image_tree(d, tb)
+            # the daemon does the heavy lifting (export/save): run the four inspections 2 at a time
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                jobs = [pool.submit(image_tree, d, ta), pool.submit(image_tree, d, tb),
+                        pool.submit(image_config, d, ta), pool.submit(image_config, d, tb)]
+                tree_a, tree_b, cfg_a, cfg_b = (j.result() for j in jobs)
         except (RuntimeError, KeyError, tarfile.TarError) as e:
             self.report.fail(d.name, check, "could not inspect images", str(e))
             return
@@ -535,6 +575,22 @@ class Harness:
         self.report.check(p.returncode == 0 and expect in out, d.name, check,
                           f"exit {p.returncode}", f"expected {expect!r} in:\n{tail(out, 10)}")
 
+    # -- `# syntax=<image>` as the first line instead of BUILDKIT_SYNTAX
+    def syntax_directive(self, d: Daemon) -> None:
+        check = "# syntax= directive (features)"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "builtin mode: no frontend image to name")
+            return
+        case = next(c for c in cases() if c.name == "features")
+        ctx = self.tmp / f"syntax-{d.name}"
+        shutil.rmtree(ctx, ignore_errors=True)
+        shutil.copytree(case.ctx, ctx)
+        df = ctx / "Dockerfile"
+        df.write_text(f"# syntax={self.frontend.image}\n" + df.read_text())
+        self.compare(d, case, check=check, b_ctx=ctx, b_frontend=Frontend(self.frontend.image, via_arg=False))
+
     # -- the failing RUN names its Dockerfile line
     def error_location(self, d: Daemon) -> None:
         check = "failing RUN shows its Dockerfile line"
@@ -556,18 +612,24 @@ class Harness:
         missing = [w for w in want if w not in b.output]
         self.report.check(not b.ok and not missing, d.name, check,
                           f"line {lineno}: {', '.join(repr(w) for w in want[2:]) or 'step name + exit code'}",
-                          f"rc={b.rc}, missing {missing} in:\n{tail(b.output)}")
+                          f"rc={b.rc}, missing {missing} in:\n{b.why()}")
 
     # -- parallel stages
     def parallel_time(self, d: Daemon) -> None:
         check = "parallel stages (2 x sleep 3)"
         if not self.wanted(check):
             return
-        b = build(d, EXAMPLES / "parallel", self.tag("parallel-time", "test"), self.frontend)
         limit = self.args.parallel_max
+        walls = []
+        # sequential stages can never beat 6 s, so a retry only forgives a slow (loaded) machine
+        for _ in range(3):
+            b = build(d, EXAMPLES / "parallel", self.tag("parallel-time", "test"), self.frontend)
+            walls.append(f"{b.seconds:.2f}s")
+            if not b.ok or b.seconds < limit:
+                break
         self.report.check(b.ok and b.seconds < limit, d.name, check,
-                          f"wall {b.seconds:.2f}s (limit {limit:.1f}s; sequential would be >6s)",
-                          tail(b.output))
+                          f"wall {', '.join(walls)} (limit {limit:.1f}s; sequential would be >6s)",
+                          b.why())
         remove_images(d, b.tag)
 
     # -- editing a source file keeps the install layer
@@ -581,7 +643,7 @@ class Harness:
         tag = self.tag("layer-cache-edit", "test")
         first = build(d, ctx, tag, self.frontend, no_cache=False)
         if not first.ok:
-            self.report.fail(d.name, check, "first build failed", tail(first.output))
+            self.report.fail(d.name, check, "first build failed", first.why())
             return
         with open(ctx / "src" / "index.js", "a") as f:
             f.write(f"// edited by the e2e harness at {time.time()}\n")
@@ -591,7 +653,7 @@ class Harness:
         copy_all = [s for s in steps if s.instruction == "COPY" and s.text.split()[1:] == [".", "."]]
         ok = second.ok and len(install) == 1 and install[0].cached and len(copy_all) == 1 and not copy_all[0].cached
         self.report.check(ok, d.name, check, f"rebuild {second.seconds:.1f}s",
-                          f"rc={second.rc}; steps:\n{describe_steps(steps)}\n{tail(second.output, 8) if not second.ok else ''}")
+                          f"rc={second.rc}; steps:\n{describe_steps(steps)}\n{second.why(8) if not second.ok else ''}")
         remove_images(d, tag)
 
     def all_cached(self, d: Daemon, check: str, res: BuildResult) -> None:
@@ -599,7 +661,7 @@ class Harness:
         ran = [s for s in steps if not s.cached]
         self.report.check(res.ok and steps and not ran, d.name, check,
                           f"{len(steps) - len(ran)}/{len(steps)} steps CACHED, {res.seconds:.1f}s",
-                          f"rc={res.rc}; steps:\n{describe_steps(steps)}\n{tail(res.output, 10) if not res.ok else ''}")
+                          f"rc={res.rc}; steps:\n{describe_steps(steps)}\n{res.why(10) if not res.ok else ''}")
 
     # -- --cache-to type=local -> prune -> --cache-from type=local
     def cache_local(self, d: Daemon) -> None:
@@ -615,7 +677,7 @@ class Harness:
         first = build(d, EXAMPLES / "go", tag, self.frontend,
                       extra=["--cache-to", f"type=local,dest={dest},mode=max"])
         if not first.ok or not (dest / "index.json").exists():
-            self.report.fail(d.name, check, "export build failed", tail(first.output))
+            self.report.fail(d.name, check, "export build failed", first.why())
             return
         remove_images(d, tag)
         docker(d, "builder", "prune", "-af")
@@ -644,7 +706,7 @@ class Harness:
                 if p.returncode != 0:
                     first = BuildResult(p.returncode, first.output + p.stdout + p.stderr, first.seconds, ref)
         if not first.ok:
-            self.report.fail(d.name, check, f"{how} failed", tail(first.output))
+            self.report.fail(d.name, check, f"{how} failed", first.why())
             return
         remove_images(d, ref)
         docker(d, "builder", "prune", "-af")
@@ -668,6 +730,7 @@ class Harness:
                 return
         for case in cases():
             self.compare(d, case)
+        self.syntax_directive(d)
         self.error_location(d)
         self.parallel_time(d)
         self.layer_cache(d)
