@@ -310,3 +310,33 @@ async fn describe_subrequest_lists_itself() {
             .all(|s| s.definition.as_ref().is_none_or(|d| d.def.len() < 3))
     );
 }
+
+#[tokio::test]
+async fn onbuild_triggers_of_the_base_run_first_and_are_cleared() {
+    let base = r#"{"architecture":"amd64","os":"linux",
+      "config":{"Env":["PATH=/bin"],"OnBuild":["RUN echo from-base > /t","LABEL base.trigger=1"]},
+      "rootfs":{"type":"layers","diff_ids":["sha256:1111"]}}"#;
+    let dockerfile = "\
+FROM busybox AS parent
+ONBUILD RUN echo from-stage > /s
+FROM parent
+ONBUILD LABEL mine=1
+";
+    let fake = FakeBuildkit::new()
+        .with_file("local://dockerfile", "Dockerfile", dockerfile)
+        .with_image(BUSYBOX, "", base);
+    let handle = run(fake, &[]).await;
+    let rec = handle.recorded();
+    let config = returned_config(rec.the_return());
+    assert_eq!(config["config"]["Labels"]["base.trigger"], "1");
+    assert_eq!(
+        config["config"]["OnBuild"],
+        serde_json::json!(["LABEL mine=1"])
+    );
+    let def = final_definition(&handle);
+    let commands: Vec<String> = execs(&def)
+        .iter()
+        .filter_map(|e| e.meta.as_ref()?.args.last().cloned())
+        .collect();
+    assert_eq!(commands, ["echo from-base > /t", "echo from-stage > /s"]);
+}

@@ -173,16 +173,7 @@ impl<'a> Dispatcher<'a> {
         let planned = &self.plan.stages[index];
         let stage = &planned.stage;
         let platform = self.plan.stage_platform(index);
-        let counted = stage
-            .commands
-            .iter()
-            .filter(|c| {
-                matches!(
-                    c,
-                    Command::Add(_) | Command::Copy(_) | Command::Run(_) | Command::Workdir(_)
-                )
-            })
-            .count();
+        let counted = stage.commands.iter().filter(|c| is_numbered(c)).count();
         let from_step = usize::from(matches!(planned.base, Base::Image(_)));
         let total = if planned.implicit {
             0
@@ -229,12 +220,13 @@ impl<'a> Dispatcher<'a> {
             s.dir = s.image.config.working_dir.clone();
         }
         s.user = s.image.config.user.clone();
-        if !s.image.config.on_build.is_empty() {
-            return Err(ConvertError::at(
-                stage.source.span,
-                "the base image has ONBUILD triggers, which this frontend does not run yet",
-            ));
-        }
+        // Triggers inherited from the base run first, then are cleared: the image keeps only
+        // the ONBUILDs of its own stage.
+        let triggers = std::mem::take(&mut s.image.config.on_build)
+            .iter()
+            .map(|t| parse_trigger(t, stage.source.span))
+            .collect::<Result<Vec<_>, _>>()?;
+        steps.total += triggers.iter().filter(|c| is_numbered(c)).count();
 
         let ignore_cache = self.opts.no_cache.applies_to(stage.name.as_deref());
         let mut stage_run = StageRun {
@@ -244,7 +236,13 @@ impl<'a> Dispatcher<'a> {
             ignore_cache,
             args: Vec::new(),
             cmd_set: false,
+            onbuild: false,
         };
+        for trigger in &triggers {
+            stage_run.onbuild = true;
+            stage_run.dispatch(trigger)?;
+        }
+        stage_run.onbuild = false;
         for command in &stage.commands {
             stage_run.dispatch(command)?;
         }
@@ -337,6 +335,8 @@ struct StageRun<'d, 'a> {
     args: Vec<(String, Option<String>)>,
     /// A CMD was given in this stage (ENTRYPOINT then keeps it).
     cmd_set: bool,
+    /// Dispatching an inherited ONBUILD trigger (shown as `ONBUILD …` in progress names).
+    onbuild: bool,
 }
 
 impl StageRun<'_, '_> {
@@ -495,8 +495,17 @@ impl StageRun<'_, '_> {
 
     /// The op metadata of a step: progress name, lines, ignore-cache.
     fn step_meta(&mut self, display: &str, span: Span) -> OpMeta {
-        let name = self.steps.next(display);
+        let name = self.next_step(display);
         self.d.located(name, span).ignore_cache(self.ignore_cache)
+    }
+
+    /// The next numbered progress name.
+    fn next_step(&mut self, display: &str) -> String {
+        if self.onbuild {
+            self.steps.next(&format!("ONBUILD {display}"))
+        } else {
+            self.steps.next(display)
+        }
     }
 
     /// The instruction text with variables expanded, for progress names.
@@ -919,7 +928,7 @@ impl StageRun<'_, '_> {
         self.s.image.config.working_dir = dir.clone();
         self.s.dir = dir.clone();
         let display = self.display_name(code, false);
-        let name = self.steps.next(&display);
+        let name = self.next_step(&display);
         let layer = dir != "/";
         if layer {
             let mut mkdir = Mkdir {
@@ -1086,6 +1095,39 @@ impl StageRun<'_, '_> {
 enum CopySource {
     Context,
     Stage(Option<Output>),
+}
+
+/// Instructions that get a numbered vertex (`[stage 2/5]`).
+fn is_numbered(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Add(_) | Command::Copy(_) | Command::Run(_) | Command::Workdir(_)
+    )
+}
+
+/// An ONBUILD trigger from a base image config, parsed as one instruction located at the FROM
+/// that inherits it.
+fn parse_trigger(trigger: &str, from: Span) -> Result<Command, ConvertError> {
+    let err = |m: String| ConvertError::at(from, m);
+    let parsed = crate::dockerfile::parse(trigger.as_bytes()).map_err(|e| {
+        err(format!(
+            "invalid ONBUILD trigger {trigger:?}: {}",
+            e.message
+        ))
+    })?;
+    let [node] = parsed.nodes.as_slice() else {
+        return Err(err("onbuild trigger should be a single expression".into()));
+    };
+    match crate::instructions::parse_instruction(node) {
+        Ok(crate::instructions::Instruction::Command(mut command)) => {
+            command.source_mut().span = from;
+            Ok(command)
+        }
+        Ok(crate::instructions::Instruction::Stage(_)) => {
+            Err(err("FROM isn't allowed as an ONBUILD trigger".into()))
+        }
+        Err(e) => Err(err(e.message)),
+    }
 }
 
 /// COPY/ADD destination against the working directory: absolute paths stay as written, a

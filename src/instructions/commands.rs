@@ -251,6 +251,31 @@ pub struct WorkdirCommand {
     pub path: Word,
 }
 
+/// Apply `$body` to the command struct inside any [`Command`] variant.
+macro_rules! each_command {
+    ($value:expr, $c:ident => $body:expr) => {
+        match $value {
+            Command::Add($c) => $body,
+            Command::Arg($c) => $body,
+            Command::Cmd($c) => $body,
+            Command::Copy($c) => $body,
+            Command::Entrypoint($c) => $body,
+            Command::Env($c) => $body,
+            Command::Expose($c) => $body,
+            Command::Healthcheck($c) => $body,
+            Command::Label($c) => $body,
+            Command::Maintainer($c) => $body,
+            Command::Onbuild($c) => $body,
+            Command::Run($c) => $body,
+            Command::Shell($c) => $body,
+            Command::StopSignal($c) => $body,
+            Command::User($c) => $body,
+            Command::Volume($c) => $body,
+            Command::Workdir($c) => $body,
+        }
+    };
+}
+
 /// Any instruction inside a stage (FROM starts a [`Stage`] instead).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -298,25 +323,13 @@ impl Command {
     }
 
     pub fn source(&self) -> &CommandSource {
-        match self {
-            Command::Add(c) => &c.source,
-            Command::Arg(c) => &c.source,
-            Command::Cmd(c) => &c.source,
-            Command::Copy(c) => &c.source,
-            Command::Entrypoint(c) => &c.source,
-            Command::Env(c) => &c.source,
-            Command::Expose(c) => &c.source,
-            Command::Healthcheck(c) => &c.source,
-            Command::Label(c) => &c.source,
-            Command::Maintainer(c) => &c.source,
-            Command::Onbuild(c) => &c.source,
-            Command::Run(c) => &c.source,
-            Command::Shell(c) => &c.source,
-            Command::StopSignal(c) => &c.source,
-            Command::User(c) => &c.source,
-            Command::Volume(c) => &c.source,
-            Command::Workdir(c) => &c.source,
-        }
+        each_command!(self, c => &c.source)
+    }
+
+    /// Where the command comes from, for callers that relocate it (ONBUILD triggers run at
+    /// the FROM of the stage that inherits them).
+    pub fn source_mut(&mut self) -> &mut CommandSource {
+        each_command!(self, c => &mut c.source)
     }
 
     /// The instruction text (`RUN echo hi`).
