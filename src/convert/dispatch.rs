@@ -462,8 +462,8 @@ impl StageRun<'_, '_> {
                     start_interval: nanos(health.start_interval),
                     retries: i64::from(health.retries),
                 });
-                // BuildKit 0.8 (no merge op yet) has no StartInterval field.
-                let with_start_interval = self.d.opts.has_cap("mergeop");
+                // BuildKit 0.8's health config has no StartInterval field.
+                let with_start_interval = !self.legacy_history();
                 self.commit(
                     format!("HEALTHCHECK {}", health.history_string(with_start_interval)),
                     false,
@@ -497,6 +497,12 @@ impl StageRun<'_, '_> {
     fn step_meta(&mut self, display: &str, span: Span) -> OpMeta {
         let name = self.next_step(display);
         self.d.located(name, span).ignore_cache(self.ignore_cache)
+    }
+
+    /// Whether to write history the way BuildKit 0.8 did (told apart by its missing merge op):
+    /// no COPY flags, no health-check StartInterval. The images are otherwise the same.
+    fn legacy_history(&self) -> bool {
+        !self.d.opts.has_cap("mergeop")
     }
 
     /// The next numbered progress name.
@@ -1074,11 +1080,13 @@ impl StageRun<'_, '_> {
         self.s.state = Some(op.meta(meta).build().map_err(|e| err(e.to_string()))?);
 
         let mut history = keyword.to_string();
-        if let Some(chown) = chown {
-            history.push_str(&format!(" --chown={chown}"));
-        }
-        if let Some(chmod) = chmod {
-            history.push_str(&format!(" --chmod={chmod}"));
+        if !self.legacy_history() {
+            if let Some(chown) = chown {
+                history.push_str(&format!(" --chown={chown}"));
+            }
+            if let Some(chmod) = chmod {
+                history.push_str(&format!(" --chmod={chmod}"));
+            }
         }
         for src in &sources.source_paths {
             history.push_str(&format!(" {}", src.text));
