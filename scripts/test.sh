@@ -71,6 +71,6 @@ if [ $E2E = 1 ]; then
   [ "$(id -u)" = 0 ] || { echo "the e2e steps need root (daemons, chroots); use --no-e2e" >&2; SUMMARY+=("FAILED e2e: not root"); FAILED=1; finish; }
   step "provisioning (e2e/env/setup.sh)" "$REPO/e2e/env/setup.sh"
   step "frontend image (scripts/build-image.sh)" "$REPO/scripts/build-image.sh"
-  step "e2e (e2e/run.sh, both daemons)" "$REPO/e2e/run.sh"
+  step "e2e (e2e/run.sh: ${E2E_DAEMONS:-trixie bookworm})" "$REPO/e2e/run.sh"
 fi
 finish
