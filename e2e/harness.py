@@ -154,6 +154,10 @@ def log_size(path: Path | None) -> int:
         return 0
 
 
+# dockerd's own lines: logrus (`time="..." level=...`) and Go's log package (`2026/01/02 15:04:05 ...`)
+DAEMON_LINE = re.compile(r'^(time="|\d{4}/\d\d/\d\d \d\d:\d\d:\d\d )')
+
+
 def frontend_lines(path: Path | None, since: int) -> str:
     """Lines a gateway frontend wrote to stderr: they land in the daemon log without `time=`."""
     if path is None:
@@ -164,7 +168,7 @@ def frontend_lines(path: Path | None, since: int) -> str:
             data = f.read(4 << 20).decode(errors="replace")
     except OSError:
         return ""
-    return "\n".join(line for line in data.splitlines() if line.strip() and not line.startswith("time="))
+    return "\n".join(line for line in data.splitlines() if line.strip() and not DAEMON_LINE.match(line))
 
 
 @dataclass
@@ -637,24 +641,32 @@ class Harness:
         check = "layer cache: edit src/ -> install CACHED"
         if not self.wanted(check):
             return
+        # a second attempt forgives a build-cache prune/GC by someone else between the two builds;
+        # a frontend with unstable cache keys fails both
+        for attempt in (1, 2):
+            ok, detail, why = self._layer_cache_once(d)
+            if ok or attempt == 2:
+                break
+        self.report.check(ok, d.name, check, detail + (f" (attempt {attempt})" if attempt > 1 else ""), why)
+
+    def _layer_cache_once(self, d: Daemon) -> tuple[bool, str, str]:
         ctx = self.tmp / f"layer-cache-{d.name}"
         shutil.rmtree(ctx, ignore_errors=True)
         shutil.copytree(EXAMPLES / "layer-cache", ctx)
         tag = self.tag("layer-cache-edit", "test")
         first = build(d, ctx, tag, self.frontend, no_cache=False)
         if not first.ok:
-            self.report.fail(d.name, check, "first build failed", first.why())
-            return
+            return False, "first build failed", first.why()
         with open(ctx / "src" / "index.js", "a") as f:
             f.write(f"// edited by the e2e harness at {time.time()}\n")
         second = build(d, ctx, tag, self.frontend, no_cache=False)
+        remove_images(d, tag)
         steps = parse_steps(second.output)
         install = [s for s in steps if "install.js" in s.text and s.instruction == "RUN"]
         copy_all = [s for s in steps if s.instruction == "COPY" and s.text.split()[1:] == [".", "."]]
         ok = second.ok and len(install) == 1 and install[0].cached and len(copy_all) == 1 and not copy_all[0].cached
-        self.report.check(ok, d.name, check, f"rebuild {second.seconds:.1f}s",
-                          f"rc={second.rc}; steps:\n{describe_steps(steps)}\n{second.why(8) if not second.ok else ''}")
-        remove_images(d, tag)
+        return ok, f"rebuild {second.seconds:.1f}s", \
+            f"rc={second.rc}; steps:\n{describe_steps(steps)}\n{second.why(8) if not second.ok else ''}"
 
     def all_cached(self, d: Daemon, check: str, res: BuildResult) -> None:
         steps = parse_steps(res.output)

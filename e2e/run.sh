@@ -34,4 +34,4 @@ if [ -n "$missing" ]; then
   echo "daemon(s) not reachable:$missing -- run e2e/env/setup.sh first" >&2
 fi
 PY=$(command -v python3.11 || command -v python3)
-exec "$PY" "$REPO/e2e/harness.py" "${args[@]}" "$@"
+exec "$PY" -B "$REPO/e2e/harness.py" "${args[@]}" "$@"

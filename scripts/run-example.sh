@@ -55,7 +55,7 @@ for e in $EXAMPLES; do
   else
     s=$(secs_since "$t")
     tail -30 "$log" >&2
-    fe=$(tail -c +"$((mark + 1))" "$(daemon_log "$DAEMON")" 2>/dev/null | grep -v '^time=' | tail -20 || true)
+    fe=$(tail -c +"$((mark + 1))" "$(daemon_log "$DAEMON")" 2>/dev/null | grep -vE '^(time="|[0-9]{4}/[0-9]{2}/[0-9]{2} [0-9:]{8} )' | tail -20 || true)
     [ -z "$fe" ] || { echo "--- frontend stderr (daemon log) ---" >&2; echo "$fe" >&2; }
     say "examples/$e FAILED after ${s}s"
     TIMES+=("build $e FAILED ${s}s"); rc=1

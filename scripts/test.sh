@@ -6,6 +6,7 @@
 #   1. cargo fmt --check
 #   2. cargo clippy --all-targets -- -D warnings
 #   3. cargo test
+#   3b. e2e harness unit tests (python3 -m unittest, no daemon needed)
 #   4. e2e/env/setup.sh         provisioning: daemons, registry, base + toolchain images (idempotent)
 #   5. scripts/build-image.sh   static binary -> rustfront:dev in both daemons + localhost:5000
 #   6. e2e/run.sh               builtin vs rustfront on Docker 26 / BuildKit 0.13 and Docker 20.10 / BuildKit 0.8
@@ -62,10 +63,14 @@ if [ $CARGO_STEPS = 1 ]; then
   step "cargo clippy" cargo clippy "${locked[@]}" --all-targets -- -D warnings
   step "cargo test" cargo test "${locked[@]}"
 fi
+PY=$(command -v python3.11 || command -v python3 || true)
+if [ -n "$PY" ]; then
+  step "e2e harness unit tests" "$PY" -B -m unittest discover -s "$REPO/e2e" -p 'test_*.py'
+fi
 if [ $E2E = 1 ]; then
   [ "$(id -u)" = 0 ] || { echo "the e2e steps need root (daemons, chroots); use --no-e2e" >&2; SUMMARY+=("FAILED e2e: not root"); FAILED=1; finish; }
   step "provisioning (e2e/env/setup.sh)" "$REPO/e2e/env/setup.sh"
   step "frontend image (scripts/build-image.sh)" "$REPO/scripts/build-image.sh"
-  step "e2e (e2e/run.sh, both daemons)" "$REPO/e2e/run.sh"
+  step "e2e (e2e/run.sh: ${E2E_DAEMONS:-trixie bookworm})" "$REPO/e2e/run.sh"
 fi
 finish
