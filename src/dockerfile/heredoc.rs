@@ -141,6 +141,27 @@ impl Words {
     }
 }
 
+/// Text that is only collected when needed.
+struct Text(Option<String>);
+
+impl Text {
+    fn new(collect: bool) -> Self {
+        Text(collect.then(String::new))
+    }
+
+    fn push(&mut self, c: char) {
+        if let Some(s) = &mut self.0 {
+            s.push(c);
+        }
+    }
+
+    fn push_str(&mut self, t: &str) {
+        if let Some(s) = &mut self.0 {
+            s.push_str(t);
+        }
+    }
+}
+
 struct Lexer<'a> {
     src: &'a str,
     pos: usize,
@@ -179,14 +200,16 @@ impl<'a> Lexer<'a> {
         Ok(words.finish())
     }
 
-    /// BuildKit's `processStopOn`: text up to `stop` (consumed) or the end.
+    /// BuildKit's `processStopOn`: text up to `stop` (consumed) or the end. The text is
+    /// only assembled for a nested `${…}` (with a `stop`); at the top level only the words
+    /// are used.
     fn until(&mut self, stop: Option<char>) -> LexResult<(String, Words)> {
-        let mut result = String::new();
+        let mut result = Text::new(stop.is_some());
         let mut words = Words::default();
         while let Some(ch) = self.peek() {
             if Some(ch) == stop {
                 self.next();
-                return Ok((result, words));
+                return Ok((result.0.unwrap_or_default(), words));
             }
             match ch {
                 '$' => {
@@ -226,7 +249,7 @@ impl<'a> Lexer<'a> {
             Some(stop) => Err(HeredocError(format!(
                 "unexpected end of statement while looking for matching {stop}"
             ))),
-            None => Ok((result, words)),
+            None => Ok((result.0.unwrap_or_default(), words)),
         }
     }
 

@@ -1,7 +1,7 @@
 //! Mapping byte offsets in a logical line (continuations joined) back to physical line and
 //! character column.
 
-use super::ast::{Position, Span};
+use super::ast::{Position, Span, Word};
 
 /// A piece of the logical line copied from one physical line.
 #[derive(Debug, Clone, Copy)]
@@ -47,10 +47,13 @@ impl<'s, 'a> Locator<'s, 'a> {
 
     /// Position of the character containing logical byte `offset`.
     pub fn position(&mut self, offset: usize) -> Position {
-        let index = self
-            .segments
-            .partition_point(|s| s.logical <= offset)
-            .saturating_sub(1);
+        let index = if self.segments.len() == 1 {
+            0
+        } else {
+            self.segments
+                .partition_point(|s| s.logical <= offset)
+                .saturating_sub(1)
+        };
         let Some(seg) = self.segments.get(index) else {
             return Position::default();
         };
@@ -77,6 +80,14 @@ impl<'s, 'a> Locator<'s, 'a> {
         Span {
             start: start_pos,
             end: end_pos,
+        }
+    }
+
+    /// A word with the span of logical bytes `start..end`.
+    pub fn word(&mut self, text: String, start: usize, end: usize) -> Word {
+        Word {
+            span: self.span(start, end),
+            text,
         }
     }
 
@@ -112,6 +123,26 @@ pub(crate) fn line_end(line: usize, text: &str) -> Position {
     Position {
         line,
         column: chars.saturating_sub(1),
+    }
+}
+
+/// Runs `f` with a locator for a single ASCII line `text` (line 1), so that columns equal
+/// byte offsets. For unit tests of the argument readers.
+#[cfg(test)]
+pub(crate) fn with_line<R>(text: &str, f: impl FnOnce(&mut Locator<'_, '_>) -> R) -> R {
+    let segments = [Segment::new(0, 1, text, 0)];
+    let mut loc = Locator::new(&segments);
+    f(&mut loc)
+}
+
+/// Start and exclusive end column of a word on one line (empty words give `(s, s)`).
+#[cfg(test)]
+pub(crate) fn columns(word: &Word) -> (usize, usize) {
+    let start = word.span.start.column;
+    if word.text.is_empty() && word.span.start == word.span.end {
+        (start, start)
+    } else {
+        (start, word.span.end.column + 1)
     }
 }
 

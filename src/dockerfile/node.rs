@@ -1,9 +1,9 @@
 //! One logical line → one [`Node`] (BuildKit's `newNodeFromLine`).
 
-use super::args::{RawArg, Shape, shape_args, shape_for};
+use super::args::{Shape, shape_args, shape_for};
 use super::ast::{Node, Span, Word};
 use super::locate::Locator;
-use super::split::split_command;
+use super::split::{Flag, split_command};
 use super::text::go_lower;
 
 /// `ONBUILD ONBUILD …` deeper than this is rejected (BuildKit rejects any chaining later, at
@@ -22,7 +22,7 @@ pub(crate) fn build_node(
     let keyword = go_lower(cmd.keyword);
     let keyword_start = base + cmd.keyword_start;
     let keyword_span = loc.span(keyword_start, keyword_start + cmd.keyword.len());
-    let flags = words(cmd.flags, base, loc);
+    let flags = flag_words(cmd.flags, base, loc);
     let rest_start = base + cmd.rest_start;
     let shape = shape_for(&keyword);
     let (args, json, onbuild) = if shape == Shape::SubCommand {
@@ -35,8 +35,8 @@ pub(crate) fn build_node(
             (Vec::new(), false, Some(Box::new(child)))
         }
     } else {
-        let shaped = shape_args(shape, cmd.rest, rest_start, escape)?;
-        (words(shaped.args, 0, loc), shaped.json, None)
+        let shaped = shape_args(shape, cmd.rest, rest_start, escape, loc)?;
+        (shaped.args, shaped.json, None)
     };
     Ok(Node {
         keyword,
@@ -52,12 +52,10 @@ pub(crate) fn build_node(
     })
 }
 
-fn words(raw: Vec<RawArg>, base: usize, loc: &mut Locator<'_, '_>) -> Vec<Word> {
-    raw.into_iter()
-        .map(|a| Word {
-            span: loc.span(base + a.start, base + a.end),
-            text: a.text,
-        })
+fn flag_words(flags: Vec<Flag>, base: usize, loc: &mut Locator<'_, '_>) -> Vec<Word> {
+    flags
+        .into_iter()
+        .map(|f| loc.word(f.text, base + f.start, base + f.end))
         .collect()
 }
 

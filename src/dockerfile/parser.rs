@@ -27,7 +27,7 @@ pub(crate) fn parse_text(
     let mut escape = '\\';
     let mut scanner = DirectiveScanner::default();
     let mut directives = Vec::new();
-    let mut nodes: Vec<Node> = Vec::new();
+    let mut nodes: Vec<Node> = Vec::with_capacity(node_estimate(src));
     let mut warnings = Vec::new();
     let mut comments: Vec<String> = Vec::new();
     let mut current_line = 0;
@@ -207,6 +207,12 @@ pub(crate) fn parse_text(
     })
 }
 
+/// Room for the instructions of a typical file (one per ~48 bytes), so the node list is not
+/// copied while growing; capped, larger files grow as usual.
+fn node_estimate(src: &str) -> usize {
+    (src.len() / 48 + 1).min(4096)
+}
+
 /// A line whose first non-blank character is `#`.
 fn is_comment(text: &str) -> bool {
     text.trim_start().starts_with('#')
@@ -256,7 +262,11 @@ pub(crate) fn decode(input: &[u8]) -> (Cow<'_, str>, usize) {
         Some(body) => (body, BOM.len()),
         None => (input, 0),
     };
-    (String::from_utf8_lossy(body), bom_len)
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(body),
+    };
+    (text, bom_len)
 }
 
 #[cfg(test)]

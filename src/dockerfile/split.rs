@@ -1,8 +1,21 @@
 //! Splitting a logical line into keyword, `--flags` and the rest (BuildKit's
 //! `splitCommand` and `extractBuilderFlags`).
 
-use super::args::RawArg;
 use super::text::{is_space_byte, is_split_space};
+
+/// A flag word: text and byte offsets (exclusive end) in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Flag {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Flag {
+    fn new(text: String, start: usize, end: usize) -> Self {
+        Flag { text, start, end }
+    }
+}
 
 /// A logical line taken apart.
 #[derive(Debug)]
@@ -12,7 +25,7 @@ pub(crate) struct Command<'a> {
     /// Byte offset of the keyword in the line.
     pub keyword_start: usize,
     /// `--flag` words with quotes removed and escapes processed.
-    pub flags: Vec<RawArg>,
+    pub flags: Vec<Flag>,
     /// Everything after the flags, trimmed.
     pub rest: &'a str,
     /// Byte offset of `rest` in the line.
@@ -72,7 +85,7 @@ enum Phase {
 ///
 /// Returns the byte offset where the arguments start (`line.len()` when there are none) and
 /// the flags, with offsets shifted by `base`.
-fn extract_flags(line: &str, base: usize) -> (usize, Vec<RawArg>) {
+fn extract_flags(line: &str, base: usize) -> (usize, Vec<Flag>) {
     let bytes = line.as_bytes();
     let len = bytes.len();
     let mut flags = Vec::new();
@@ -98,12 +111,21 @@ fn extract_flags(line: &str, base: usize) -> (usize, Vec<RawArg>) {
             if ch != b'-' || bytes.get(pos + 1) != Some(&b'-') {
                 return (pos, flags);
             }
+            if let Some(end) = plain_word_end(bytes, pos) {
+                let text = line.get(pos..end).unwrap_or_default();
+                if text == "--" {
+                    return (end, flags);
+                }
+                flags.push(Flag::new(text.to_owned(), base + pos, base + end));
+                pos = end;
+                continue;
+            }
             phase = Phase::Word;
             word_start = pos;
         }
         if pos == len {
             if word != "--" && (blank_ok || !word.is_empty()) {
-                flags.push(RawArg::new(word, base + word_start, base + pos));
+                flags.push(Flag::new(word, base + word_start, base + pos));
             }
             break;
         }
@@ -115,7 +137,7 @@ fn extract_flags(line: &str, base: usize) -> (usize, Vec<RawArg>) {
                 }
                 if blank_ok || !word.is_empty() {
                     let text = std::mem::take(&mut word);
-                    flags.push(RawArg::new(text, base + word_start, base + pos));
+                    flags.push(Flag::new(text, base + word_start, base + pos));
                 }
                 word.clear();
                 blank_ok = false;
@@ -160,6 +182,20 @@ fn extract_flags(line: &str, base: usize) -> (usize, Vec<RawArg>) {
         pos += 1;
     }
     (len, flags)
+}
+
+/// Fast path: the end of the word starting at `start` if it is plain ASCII without quotes
+/// or backslashes, so that the flag is exactly the source text.
+fn plain_word_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let rest = bytes.get(start..)?;
+    let len = rest
+        .iter()
+        .position(|&b| is_space_byte(b))
+        .unwrap_or(rest.len());
+    let word = rest.get(..len)?;
+    word.iter()
+        .all(|&b| b.is_ascii() && !matches!(b, b'"' | b'\'' | b'\\'))
+        .then_some(start + len)
 }
 
 #[cfg(test)]
