@@ -696,3 +696,155 @@ fn garbage_never_panics() {
         let _ = parse(input).map(|d| d.dump());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Size and memory: 16 MiB inputs parse in memory linear in the input, without quadratic
+// blow-ups (continuation joining, heredoc scanning, long lines). The bounds reflect the
+// AST's own size: every argument is a `Word` (56 bytes plus its text), so a file made of
+// tiny arguments costs tens of bytes per input byte.
+
+mod alloc_meter {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    /// The system allocator, counting live and peak bytes per thread.
+    pub struct Meter;
+
+    thread_local! {
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static PEAK: Cell<isize> = const { Cell::new(0) };
+    }
+
+    fn track(delta: isize) {
+        let _ = LIVE.try_with(|live| {
+            let now = live.get() + delta;
+            live.set(now);
+            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+        });
+    }
+
+    // SAFETY: every call is forwarded unchanged to `System`; the counters are plain
+    // thread-local cells that never allocate.
+    unsafe impl GlobalAlloc for Meter {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: same contract as the caller's.
+            let p = unsafe { System.alloc(layout) };
+            if !p.is_null() {
+                track(layout.size() as isize);
+            }
+            p
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: same contract as the caller's.
+            unsafe { System.dealloc(ptr, layout) };
+            track(-(layout.size() as isize));
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: same contract as the caller's.
+            let p = unsafe { System.realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                track(new_size as isize - layout.size() as isize);
+            }
+            p
+        }
+    }
+
+    /// Peak bytes allocated by this thread while running `f`, above what was live before.
+    pub fn peak_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
+        let base = LIVE.with(Cell::get);
+        PEAK.with(|p| p.set(base));
+        let r = f();
+        let peak = PEAK.with(Cell::get);
+        (r, (peak - base).max(0) as usize)
+    }
+}
+
+#[global_allocator]
+static METER: alloc_meter::Meter = alloc_meter::Meter;
+
+const MIB: usize = 1 << 20;
+
+/// Repeats `chunk` (with `{i}` replaced by a counter) up to about `size` bytes.
+fn repeat_to(size: usize, header: &str, chunk: &str) -> String {
+    let mut s = String::with_capacity(size + chunk.len() * 2);
+    s.push_str(header);
+    let mut i = 0usize;
+    while s.len() < size {
+        s.push_str(&chunk.replace("{i}", &i.to_string()));
+        i += 1;
+    }
+    s
+}
+
+fn sixteen_mib_of(header: &str, chunk: &str) -> String {
+    repeat_to(16 * MIB, header, chunk)
+}
+
+/// Parses `src`, returning the instruction count and the peak bytes the parse allocated.
+fn parse_metered(src: &str) -> (usize, usize) {
+    let (df, peak) = alloc_meter::peak_during(|| parse(src.as_bytes()));
+    let df = df.unwrap_or_else(|e| panic!("{e}"));
+    (df.nodes.len(), peak)
+}
+
+#[test]
+fn sixteen_mib_realistic_file() {
+    let chunk = "\n# stage {i}\nFROM golang:1.22 AS build{i}\nARG VERSION={i} TARGETOS TARGETARCH\n\
+        ENV CGO_ENABLED=0 \\\n    GOFLAGS=\"-trimpath -mod=readonly\"\nWORKDIR /src\n\
+        COPY --link go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    \
+        go mod download && \\\n    go build -o /out/app{i} ./cmd/app\n\
+        COPY <<EOF /etc/app{i}.conf\nname = app{i}\nEOF\n\
+        CMD [\"/out/app{i}\", \"--port\", \"8080\"]\n";
+    let src = sixteen_mib_of("# syntax=docker/dockerfile:1\n", chunk);
+    let (nodes, peak) = parse_metered(&src);
+    assert!(nodes > 100_000, "{nodes}");
+    assert!(peak < 20 * src.len(), "peak {peak} for {} bytes", src.len());
+}
+
+#[test]
+fn sixteen_mib_single_continued_instruction() {
+    // one logical line joined from ~2.8 million physical lines
+    let src = sixteen_mib_of("FROM x\nRUN true", " \\\n  && a{i}");
+    let (nodes, peak) = parse_metered(&src);
+    assert_eq!(nodes, 2);
+    assert!(peak < 16 * src.len(), "peak {peak} for {} bytes", src.len());
+    // the same with ENV words, whose positions are all resolved (4 MiB: three words each)
+    let src = repeat_to(4 * MIB, "FROM x\nENV a=b", " \\\n  k{i}=v");
+    let (nodes, peak) = parse_metered(&src);
+    assert_eq!(nodes, 2);
+    assert!(peak < 40 * src.len(), "peak {peak} for {} bytes", src.len());
+}
+
+#[test]
+fn sixteen_mib_heredoc_body() {
+    let src = sixteen_mib_of("FROM x\nRUN <<EOF\n", "echo {i} EO EOF- \tEOF\n") + "EOF\n";
+    let (nodes, peak) = parse_metered(&src);
+    assert_eq!(nodes, 2);
+    assert!(peak < 4 * src.len(), "peak {peak} for {} bytes", src.len());
+}
+
+#[test]
+fn many_heredocs_on_one_long_line() {
+    // ~16 000 markers on one 64 KiB line, each with its own body
+    let markers: Vec<String> = (0..8_000).map(|i| format!("<<H{i}")).collect();
+    let mut src = format!("FROM x\nCOPY {} /dst\n", markers.join(" "));
+    for i in 0..8_000 {
+        src.push_str(&format!("body {i}\nH{i}\n"));
+    }
+    assert!(src.lines().nth(1).map_or(0, str::len) < 65_536);
+    let df = parse_str(&src);
+    assert_eq!(df.nodes[1].heredocs.len(), 8_000);
+    assert_eq!(df.nodes[1].heredocs[7_999].content, "body 7999\n");
+}
+
+#[test]
+fn long_lines_of_tiny_words() {
+    // 4 MiB of 64 KiB LABEL lines with 16 000 pairs each
+    let line = format!("LABEL {}\n", "k=v ".repeat(16_000));
+    let src = repeat_to(4 * MIB, "FROM x\n", &line);
+    let (nodes, peak) = parse_metered(&src);
+    assert!(nodes > 60);
+    assert!(peak < 64 * src.len(), "peak {peak} for {} bytes", src.len());
+}

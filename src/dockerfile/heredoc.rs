@@ -162,11 +162,16 @@ impl Text {
     }
 }
 
+/// Deepest `${…${…}}` nesting the lexer follows; deeper text is treated as unlexable (the
+/// line then has no heredocs). Keeps recursion bounded on hostile input.
+const MAX_NESTING: usize = 100;
+
 struct Lexer<'a> {
     src: &'a str,
     pos: usize,
     raw_quotes: bool,
     raw_escapes: bool,
+    depth: usize,
 }
 
 type LexResult<T> = Result<T, HeredocError>;
@@ -182,6 +187,7 @@ impl<'a> Lexer<'a> {
             pos: 0,
             raw_quotes,
             raw_escapes,
+            depth: 0,
         }
     }
 
@@ -383,7 +389,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn nested(&mut self) -> LexResult<String> {
-        self.until(Some('}')).map(|(result, _)| result)
+        if self.depth >= MAX_NESTING {
+            return Err(lex_error("substitutions nested too deeply"));
+        }
+        self.depth += 1;
+        let result = self.until(Some('}')).map(|(result, _)| result);
+        self.depth -= 1;
+        result
     }
 
     /// A parameter name: all digits, one special character, or letters/digits/`_`.
@@ -495,6 +507,18 @@ mod tests {
         assert!(names("RUN <<EOF echo 'unterminated").is_empty());
         assert_eq!(names("RUN <<EOF ${X:-a b} $Y"), ["EOF"]);
         assert!(names("RUN <<EOF ${").is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let line = format!(
+            "RUN <<EOF {}x{}",
+            "${a:-".repeat(20_000),
+            "}".repeat(20_000)
+        );
+        assert!(names(&line).is_empty());
+        let line = format!("RUN <<EOF {}x{}", "${a:-".repeat(50), "}".repeat(50));
+        assert_eq!(names(&line), ["EOF"]);
     }
 
     #[test]

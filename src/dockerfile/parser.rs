@@ -186,6 +186,11 @@ pub(crate) fn parse_text(
             },
             end: line_end(current_line, last_text),
         };
+        let mut nested = node.onbuild.as_deref_mut();
+        while let Some(child) = nested {
+            child.span = node.span;
+            nested = child.onbuild.as_deref_mut();
+        }
         node.comments = std::mem::take(&mut comments);
         nodes.push(node);
     }
