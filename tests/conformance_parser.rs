@@ -698,6 +698,133 @@ fn garbage_never_panics() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Real-world corpus (tests/data/real-world, see its README)
+
+const KNOWN_KEYWORDS: [&str; 18] = [
+    "add",
+    "arg",
+    "cmd",
+    "copy",
+    "entrypoint",
+    "env",
+    "expose",
+    "from",
+    "healthcheck",
+    "label",
+    "maintainer",
+    "onbuild",
+    "run",
+    "shell",
+    "stopsignal",
+    "user",
+    "volume",
+    "workdir",
+];
+
+#[test]
+fn real_world_dockerfiles_parse() {
+    // (file, FROM instructions, heredoc bodies), counted independently of the parser
+    let expected: [(&str, usize, usize); 24] = [
+        ("bom-flask.Dockerfile", 2, 0),
+        ("cpp-cmake.Dockerfile", 3, 0),
+        ("crlf-dotnet.Dockerfile", 2, 0),
+        ("docker-buildx.Dockerfile", 18, 0),
+        ("docker-cli-lint.Dockerfile", 2, 0),
+        ("docker-cli-vendor.Dockerfile", 6, 2),
+        ("docker-cli.Dockerfile", 18, 0),
+        ("docker-compose.Dockerfile", 7, 0),
+        ("dotnet-aspnet.Dockerfile", 2, 0),
+        ("go-distroless.Dockerfile", 3, 0),
+        ("heredoc-scripts.Dockerfile", 3, 5),
+        ("java-gradle-spring.Dockerfile", 4, 0),
+        ("legacy-syntax.Dockerfile", 1, 0),
+        ("moby-buildkit.Dockerfile", 52, 4),
+        ("modern-flags.Dockerfile", 2, 0),
+        ("nginx-spa.Dockerfile", 2, 1),
+        ("node-pnpm-nextjs.Dockerfile", 4, 0),
+        ("onbuild-base.Dockerfile", 1, 1),
+        ("php-fpm-laravel.Dockerfile", 3, 1),
+        ("prometheus.Dockerfile", 1, 0),
+        ("python-uv-fastapi.Dockerfile", 3, 1),
+        ("rails-ruby.Dockerfile", 3, 0),
+        ("rust-cargo-chef.Dockerfile", 4, 0),
+        ("windows-servercore.Dockerfile", 2, 0),
+    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-world");
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".Dockerfile"))
+        .collect();
+    files.sort();
+    let names: Vec<&str> = expected.iter().map(|e| e.0).collect();
+    assert_eq!(files, names);
+    for (name, stages, heredocs) in expected {
+        let input = fs::read(dir.join(name)).unwrap_or_default();
+        let df = parse(&input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let froms = df.nodes.iter().filter(|n| n.keyword == "from").count();
+        let bodies: usize = df.nodes.iter().map(|n| n.heredocs.len()).sum();
+        assert_eq!((froms, bodies), (stages, heredocs), "{name}");
+        assert!(df.warnings.is_empty(), "{name}: {:?}", df.warnings);
+        for node in &df.nodes {
+            let inner = node.onbuild.as_deref().unwrap_or(node);
+            assert!(
+                KNOWN_KEYWORDS.contains(&inner.keyword.as_str()),
+                "{name}: {}",
+                node.original
+            );
+        }
+    }
+}
+
+#[test]
+fn real_world_details() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-world");
+    let read = |name: &str| {
+        let input = fs::read(dir.join(name)).unwrap_or_default();
+        parse(&input).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let win = read("windows-servercore.Dockerfile");
+    assert_eq!(win.escape, '`');
+    assert_eq!(win.nodes[3].keyword, "run");
+    assert!(
+        win.nodes[3].args[0]
+            .text
+            .contains("-UseBasicParsing ;     Expand-Archive node.zip -DestinationPath C:\\ ;")
+    );
+    let bom = read("bom-flask.Dockerfile");
+    assert_eq!(bom.directive("syntax"), Some("docker/dockerfile:1"));
+    assert!(bom.dump().contains("Zoë Ångström"));
+    let crlf = read("crlf-dotnet.Dockerfile");
+    assert!(crlf.nodes.iter().all(|n| !n.original.contains('\r')));
+    let php = read("php-fpm-laravel.Dockerfile");
+    let ini = php.nodes.iter().flat_map(|n| &n.heredocs).next();
+    assert_eq!(
+        ini.map(|h| (h.name.as_str(), h.chomp, h.expand)),
+        Some(("INI", true, false))
+    );
+    let onbuild = read("onbuild-base.Dockerfile");
+    let trigger = onbuild.nodes.iter().find(|n| !n.heredocs.is_empty());
+    assert_eq!(
+        trigger.map(|n| n.dump()),
+        Some("(onbuild (run \"<<EOF\"))".to_owned())
+    );
+    let rails = read("rails-ruby.Dockerfile");
+    assert_eq!(
+        rails.nodes[1].dump(),
+        "(from \"registry.docker.com/library/ruby:$RUBY_VERSION-slim\" \"as\" \"base\")"
+    );
+    let docker_cli = read("docker-cli.Dockerfile");
+    // comment lines inside the continuation are dropped
+    let build = docker_cli
+        .nodes
+        .iter()
+        .find(|n| n.original.contains("xx-go --wrap && "));
+    assert!(build.is_some_and(|n| !n.original.contains("override the default")));
+}
+
+// ---------------------------------------------------------------------------------------
 // Size and memory: 16 MiB inputs parse in memory linear in the input, without quadratic
 // blow-ups (continuation joining, heredoc scanning, long lines). The bounds reflect the
 // AST's own size: every argument is a `Word` (56 bytes plus its text), so a file made of
