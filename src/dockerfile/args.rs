@@ -4,7 +4,9 @@ use super::ast::Word;
 use super::json::{JsonArray, parse_array};
 use super::locate::Locator;
 use super::text::{byte_range, go_quote, is_space_byte, is_split_space, tail};
-use super::words::{bounds_text, parse_words, split_whitespace, word_bounds};
+use std::ops::ControlFlow;
+
+use super::words::{Bounds, bounds_text, parse_words, scan_words, split_whitespace};
 
 /// How a keyword's arguments are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,8 +160,12 @@ fn key_values(
     keyword: &str,
     loc: &mut Locator<'_, '_>,
 ) -> Result<Vec<Word>, String> {
-    let bounds = word_bounds(rest, escape);
-    let Some(&first) = bounds.first() else {
+    let mut first: Option<Bounds> = None;
+    scan_words(rest, escape, |b| {
+        first = Some(b);
+        ControlFlow::Break(())
+    });
+    let Some(first) = first else {
         return Ok(Vec::new());
     };
     if !bounds_text(rest, first, escape).contains('=') {
@@ -177,28 +183,30 @@ fn key_values(
         let sep = loc.word(String::new(), base + bytes.len(), base + bytes.len());
         return Ok(vec![key, value, sep]);
     }
-    let mut args = Vec::with_capacity(bounds.len() * 3);
-    for b in bounds {
+    let mut args = Vec::with_capacity(3 * rest.bytes().filter(|&b| b == b'=').count());
+    let mut error = None;
+    scan_words(rest, escape, |b| {
         let text = bounds_text(rest, b, escape);
         let Some(eq) = text.find('=') else {
             let mut quoted = String::new();
-            go_quote(&text, &mut quoted);
-            return Err(format!(
+            go_quote(text, &mut quoted);
+            error = Some(format!(
                 "Syntax error - can't find = in {quoted}. Must be of the form: name=value"
             ));
+            return ControlFlow::Break(());
         };
         let (start, end) = (base + b.start, base + b.end);
         let eq_at = start + eq;
         let key = loc.word(text.get(..eq).unwrap_or_default().to_owned(), start, eq_at);
         let sep = loc.word("=".to_owned(), eq_at, eq_at + 1);
-        let value = loc.word(
-            tail(&text, eq + 1).to_owned(),
-            eq_at + 1,
-            end.max(eq_at + 1),
-        );
+        let value = loc.word(tail(text, eq + 1).to_owned(), eq_at + 1, end.max(eq_at + 1));
         args.extend([key, value, sep]);
+        ControlFlow::Continue(())
+    });
+    match error {
+        Some(message) => Err(message),
+        None => Ok(args),
     }
-    Ok(args)
 }
 
 #[cfg(test)]

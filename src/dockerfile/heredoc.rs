@@ -83,11 +83,13 @@ pub fn chomp_heredoc_content(content: &str) -> String {
 /// The heredoc markers of a whole instruction line, in order. A line the lexer rejects has
 /// none.
 pub(crate) fn heredocs_from_line(line: &str) -> Result<Vec<HeredocMarker>, HeredocError> {
-    let Ok(words) = Lexer::new(line, true, true).words() else {
+    let mut lexer = Lexer::new(line, true, true);
+    lexer.only_markers = true;
+    let Ok(words) = lexer.words() else {
         return Ok(Vec::new());
     };
     let mut markers = Vec::new();
-    for word in words.iter().filter(|w| w.contains("<<")) {
+    for word in &words {
         if let Some(marker) = parse_heredoc(word)? {
             markers.push(marker);
         }
@@ -103,17 +105,27 @@ struct Words {
     word: String,
     words: Vec<String>,
     in_word: bool,
+    /// Keep only words containing `<<` (the line scan needs no others).
+    only_markers: bool,
 }
 
 impl Words {
     fn add_char(&mut self, c: char) {
         if is_space(c) {
             if self.in_word && !self.word.is_empty() {
-                self.words.push(std::mem::take(&mut self.word));
+                self.end_word();
                 self.in_word = false;
             }
         } else {
             self.add_raw_char(c);
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.only_markers && !self.word.contains("<<") {
+            self.word.clear();
+        } else {
+            self.words.push(std::mem::take(&mut self.word));
         }
     }
 
@@ -135,7 +147,7 @@ impl Words {
 
     fn finish(mut self) -> Vec<String> {
         if !self.word.is_empty() {
-            self.words.push(self.word);
+            self.end_word();
         }
         self.words
     }
@@ -172,6 +184,8 @@ struct Lexer<'a> {
     raw_quotes: bool,
     raw_escapes: bool,
     depth: usize,
+    /// Collect only words containing `<<` at the top level.
+    only_markers: bool,
 }
 
 type LexResult<T> = Result<T, HeredocError>;
@@ -188,6 +202,7 @@ impl<'a> Lexer<'a> {
             raw_quotes,
             raw_escapes,
             depth: 0,
+            only_markers: false,
         }
     }
 
@@ -211,7 +226,10 @@ impl<'a> Lexer<'a> {
     /// are used.
     fn until(&mut self, stop: Option<char>) -> LexResult<(String, Words)> {
         let mut result = Text::new(stop.is_some());
-        let mut words = Words::default();
+        let mut words = Words {
+            only_markers: self.only_markers && stop.is_none(),
+            ..Words::default()
+        };
         while let Some(ch) = self.peek() {
             if Some(ch) == stop {
                 self.next();

@@ -14,8 +14,6 @@ pub(crate) struct Segment<'a> {
     pub text: &'a str,
     /// Byte offset in `text` where this piece starts.
     pub offset: usize,
-    /// `text` is pure ASCII, so byte offsets are columns.
-    pub ascii: bool,
 }
 
 impl<'a> Segment<'a> {
@@ -25,7 +23,6 @@ impl<'a> Segment<'a> {
             line,
             text,
             offset,
-            ascii: text.is_ascii(),
         }
     }
 }
@@ -35,6 +32,9 @@ pub(crate) struct Locator<'s, 'a> {
     segments: &'s [Segment<'a>],
     /// Last non-ASCII lookup: segment index, byte in line, characters before that byte.
     cursor: (usize, usize, usize),
+    /// Segment index last checked for being pure ASCII, and the answer (checked lazily:
+    /// the middle lines of a long continuation are usually never looked up).
+    ascii: (usize, bool),
 }
 
 impl<'s, 'a> Locator<'s, 'a> {
@@ -42,6 +42,7 @@ impl<'s, 'a> Locator<'s, 'a> {
         Locator {
             segments,
             cursor: (usize::MAX, 0, 0),
+            ascii: (usize::MAX, false),
         }
     }
 
@@ -58,7 +59,10 @@ impl<'s, 'a> Locator<'s, 'a> {
             return Position::default();
         };
         let byte = (seg.offset + (offset - seg.logical.min(offset))).min(seg.text.len());
-        let column = if seg.ascii {
+        if self.ascii.0 != index {
+            self.ascii = (index, seg.text.is_ascii());
+        }
+        let column = if self.ascii.1 {
             byte
         } else {
             self.column(index, seg.text.as_bytes(), byte)

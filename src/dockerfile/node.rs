@@ -1,9 +1,9 @@
 //! One logical line → one [`Node`] (BuildKit's `newNodeFromLine`).
 
 use super::args::{Shape, shape_args, shape_for};
-use super::ast::{Node, Span, Word};
+use super::ast::{Node, Span};
 use super::locate::Locator;
-use super::split::{Flag, split_command};
+use super::split::split_command;
 use super::text::go_lower;
 
 /// `ONBUILD ONBUILD …` deeper than this is rejected (BuildKit rejects any chaining later, at
@@ -18,11 +18,10 @@ pub(crate) fn build_node(
     loc: &mut Locator<'_, '_>,
     depth: usize,
 ) -> Result<Node, String> {
-    let cmd = split_command(line);
+    let cmd = split_command(line, base, loc);
     let keyword = go_lower(cmd.keyword);
     let keyword_start = base + cmd.keyword_start;
     let keyword_span = loc.span(keyword_start, keyword_start + cmd.keyword.len());
-    let flags = flag_words(cmd.flags, base, loc);
     let rest_start = base + cmd.rest_start;
     let shape = shape_for(&keyword);
     let (args, json, onbuild) = if shape == Shape::SubCommand {
@@ -41,7 +40,7 @@ pub(crate) fn build_node(
     Ok(Node {
         keyword,
         keyword_span,
-        flags,
+        flags: cmd.flags,
         args,
         json,
         onbuild,
@@ -50,13 +49,6 @@ pub(crate) fn build_node(
         comments: Vec::new(),
         span: Span::default(),
     })
-}
-
-fn flag_words(flags: Vec<Flag>, base: usize, loc: &mut Locator<'_, '_>) -> Vec<Word> {
-    flags
-        .into_iter()
-        .map(|f| loc.word(f.text, base + f.start, base + f.end))
-        .collect()
 }
 
 /// BuildKit's `canContainHeredoc`: RUN/COPY/ADD not in JSON form, also one level under

@@ -37,7 +37,8 @@ pub(crate) fn parse_text(
     while let Some(first) = lines.next() {
         current_line = first.number;
         let raw_text = first.text;
-        if is_comment(raw_text) {
+        let trimmed = raw_text.trim_start();
+        if trimmed.starts_with('#') {
             let comment = comment_text(raw_text);
             if comment.is_empty() {
                 comments.clear();
@@ -45,7 +46,6 @@ pub(crate) fn parse_text(
                 comments.push(comment);
             }
         }
-        let trimmed = raw_text.trim_start();
         if !scanner.done() {
             let found = scanner
                 .check(trimmed, "#")

@@ -1,6 +1,8 @@
 //! Word splitting used by the argument shapes: quote-aware words (BuildKit's `parseWords`)
 //! and plain whitespace splitting (`[\t\v\f\r ]+`).
 
+use std::ops::ControlFlow;
+
 use super::ast::Word;
 use super::locate::Locator;
 use super::text::{is_space, is_split_space};
@@ -24,36 +26,52 @@ pub(crate) struct Bounds {
 /// BuildKit's `parseWords` state machine, reporting word boundaries. Quotes and escapes stay
 /// in the words, so each word is a slice of the input, except that an escape character
 /// ending the input is dropped.
+#[cfg(test)]
 pub(crate) fn word_bounds(rest: &str, escape: char) -> Vec<Bounds> {
     let mut words = Vec::new();
+    scan_words(rest, escape, |b| {
+        words.push(b);
+        ControlFlow::Continue(())
+    });
+    words
+}
+
+/// [`word_bounds`] without collecting: `f` gets each word and may stop the scan.
+pub(crate) fn scan_words(rest: &str, escape: char, mut f: impl FnMut(Bounds) -> ControlFlow<()>) {
     let mut phase = Phase::Spaces;
     let mut start = 0;
     let mut nonempty = false;
     let mut quote = '\0';
     let mut blank_ok = false;
     let len = rest.len();
-    let mut chars = rest.char_indices().peekable();
-    while let Some((pos, ch)) = chars.next() {
+    let mut pos = 0;
+    while let Some((ch, width)) = char_at(rest, pos) {
+        let next = pos + width;
+        let at_last = next == len;
         if phase == Phase::Spaces {
             if is_space(ch) {
+                pos = next;
                 continue;
             }
             phase = Phase::Word;
             start = pos;
         }
-        let at_last = chars.peek().is_none();
         if phase == Phase::Word {
             if is_space(ch) {
                 phase = Phase::Spaces;
-                if blank_ok || nonempty {
-                    words.push(Bounds {
+                if (blank_ok || nonempty)
+                    && f(Bounds {
                         start,
                         end: pos,
                         dropped_escape: false,
-                    });
+                    })
+                    .is_break()
+                {
+                    return;
                 }
                 nonempty = false;
                 blank_ok = false;
+                pos = next;
                 continue;
             }
             if ch == '\'' || ch == '"' {
@@ -61,51 +79,44 @@ pub(crate) fn word_bounds(rest: &str, escape: char) -> Vec<Bounds> {
                 blank_ok = true;
                 phase = Phase::Quote;
             }
-            if ch == escape {
-                if at_last {
-                    return finish(words, start, len, blank_ok || nonempty, true);
-                }
-                chars.next();
-            }
-            nonempty = true;
-            continue;
-        }
-        // Phase::Quote
-        if ch == quote {
+        } else if ch == quote {
             phase = Phase::Word;
         }
-        if ch == escape && quote != '\'' {
+        let escapes = ch == escape && (phase == Phase::Word || quote != '\'');
+        pos = next;
+        if escapes {
             if at_last {
-                return finish(words, start, len, blank_ok || nonempty, true);
+                if blank_ok || nonempty {
+                    let _ = f(Bounds {
+                        start,
+                        end: len,
+                        dropped_escape: true,
+                    });
+                }
+                return;
             }
-            chars.next();
+            // the escaped character is taken as is
+            pos += char_at(rest, pos).map_or(1, |(_, w)| w);
         }
         nonempty = true;
     }
-    finish(
-        words,
-        start,
-        len,
-        phase != Phase::Spaces && (blank_ok || nonempty),
-        false,
-    )
-}
-
-fn finish(
-    mut words: Vec<Bounds>,
-    start: usize,
-    end: usize,
-    keep: bool,
-    dropped_escape: bool,
-) -> Vec<Bounds> {
-    if keep {
-        words.push(Bounds {
+    if phase != Phase::Spaces && (blank_ok || nonempty) {
+        let _ = f(Bounds {
             start,
-            end,
-            dropped_escape,
+            end: len,
+            dropped_escape: false,
         });
     }
-    words
+}
+
+/// The character at byte `pos` of `s` and its width; ASCII without decoding.
+fn char_at(s: &str, pos: usize) -> Option<(char, usize)> {
+    let b = *s.as_bytes().get(pos)?;
+    if b.is_ascii() {
+        return Some((char::from(b), 1));
+    }
+    let c = s.get(pos..)?.chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 /// Quote-aware words of `rest` (which starts at logical offset `base`), quotes and escapes
@@ -116,26 +127,33 @@ pub(crate) fn parse_words(
     base: usize,
     loc: &mut Locator<'_, '_>,
 ) -> Vec<Word> {
-    word_bounds(rest, escape)
-        .into_iter()
-        .map(|b| loc.word(bounds_text(rest, b, escape), base + b.start, base + b.end))
-        .collect()
+    let mut words = Vec::new();
+    scan_words(rest, escape, |b| {
+        let text = bounds_text(rest, b, escape).to_owned();
+        words.push(loc.word(text, base + b.start, base + b.end));
+        ControlFlow::Continue(())
+    });
+    words
 }
 
-/// The text of a word found by [`word_bounds`].
-pub(crate) fn bounds_text(rest: &str, b: Bounds, escape: char) -> String {
+/// The text of a word found by [`scan_words`].
+pub(crate) fn bounds_text(rest: &str, b: Bounds, escape: char) -> &str {
     let end = if b.dropped_escape {
         b.end - escape.len_utf8()
     } else {
         b.end
     };
-    rest.get(b.start..end).unwrap_or_default().to_owned()
+    rest.get(b.start..end).unwrap_or_default()
 }
 
 /// Splits a trimmed, non-empty `rest` (at logical offset `base`) on runs of `[\t\v\f\r ]`.
 pub(crate) fn split_whitespace(rest: &str, base: usize, loc: &mut Locator<'_, '_>) -> Vec<Word> {
     let bytes = rest.as_bytes();
-    let mut out = Vec::new();
+    let gaps = bytes
+        .windows(2)
+        .filter(|w| matches!(w, [a, b] if is_split_space(*a) && !is_split_space(*b)))
+        .count();
+    let mut out = Vec::with_capacity(gaps + 1);
     let mut start = 0;
     let mut i = 0;
     while i <= bytes.len() {
@@ -164,7 +182,7 @@ mod tests {
     fn words_with(s: &str, escape: char) -> Vec<String> {
         word_bounds(s, escape)
             .into_iter()
-            .map(|b| bounds_text(s, b, escape))
+            .map(|b| bounds_text(s, b, escape).to_owned())
             .collect()
     }
 
