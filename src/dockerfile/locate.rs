@@ -48,6 +48,12 @@ impl<'s, 'a> Locator<'s, 'a> {
 
     /// Position of the character containing logical byte `offset`.
     pub fn position(&mut self, offset: usize) -> Position {
+        self.locate(offset).0
+    }
+
+    /// [`Locator::position`], and how far (exclusive logical offset) the same pure ASCII
+    /// segment extends from there (0 when the segment is not ASCII).
+    fn locate(&mut self, offset: usize) -> (Position, usize) {
         let index = if self.segments.len() == 1 {
             0
         } else {
@@ -56,7 +62,7 @@ impl<'s, 'a> Locator<'s, 'a> {
                 .saturating_sub(1)
         };
         let Some(seg) = self.segments.get(index) else {
-            return Position::default();
+            return (Position::default(), 0);
         };
         let byte = (seg.offset + (offset - seg.logical.min(offset))).min(seg.text.len());
         if self.ascii.0 != index {
@@ -67,19 +73,39 @@ impl<'s, 'a> Locator<'s, 'a> {
         } else {
             self.column(index, seg.text.as_bytes(), byte)
         };
-        Position {
-            line: seg.line,
-            column,
-        }
+        // logical end of this segment when it is ASCII (so columns follow bytes), else 0
+        let ascii_until = if self.ascii.1 {
+            let next = self
+                .segments
+                .get(index + 1)
+                .map_or(usize::MAX, |s| s.logical);
+            let line_end = seg.logical + (seg.text.len() - seg.offset.min(seg.text.len()));
+            next.min(line_end)
+        } else {
+            0
+        };
+        (
+            Position {
+                line: seg.line,
+                column,
+            },
+            ascii_until,
+        )
     }
 
     /// Span from logical byte `start` to the character before exclusive `end`.
     pub fn span(&mut self, start: usize, end: usize) -> Span {
-        let start_pos = self.position(start);
-        let end_pos = if end > start {
-            self.position(end - 1)
-        } else {
+        let (start_pos, ascii_until) = self.locate(start);
+        let end_pos = if end <= start {
             start_pos
+        } else if end <= ascii_until {
+            // same ASCII segment: the column advances with the bytes
+            Position {
+                line: start_pos.line,
+                column: start_pos.column + (end - 1 - start),
+            }
+        } else {
+            self.position(end - 1)
         };
         Span {
             start: start_pos,
@@ -164,6 +190,27 @@ mod tests {
         let mut loc = Locator::new(&segs);
         assert_eq!(loc.position(4), Position { line: 3, column: 4 });
         assert_eq!(loc.position(8), Position { line: 4, column: 2 });
+    }
+
+    #[test]
+    fn spans_across_segments_and_within_one() {
+        let segs = [
+            Segment::new(0, 3, "  RUN ab \\", 2),
+            Segment::new(7, 4, " cd", 0),
+        ];
+        let mut loc = Locator::new(&segs);
+        // "ab" within line 3
+        let span = loc.span(4, 6);
+        assert_eq!(
+            (span.start, span.end),
+            (
+                Position { line: 3, column: 6 },
+                Position { line: 3, column: 7 }
+            )
+        );
+        // "ab  cd" crossing into line 4
+        let span = loc.span(4, 10);
+        assert_eq!(span.end, Position { line: 4, column: 2 });
     }
 
     #[test]
