@@ -696,3 +696,282 @@ fn garbage_never_panics() {
         let _ = parse(input).map(|d| d.dump());
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Real-world corpus (tests/data/real-world, see its README)
+
+const KNOWN_KEYWORDS: [&str; 18] = [
+    "add",
+    "arg",
+    "cmd",
+    "copy",
+    "entrypoint",
+    "env",
+    "expose",
+    "from",
+    "healthcheck",
+    "label",
+    "maintainer",
+    "onbuild",
+    "run",
+    "shell",
+    "stopsignal",
+    "user",
+    "volume",
+    "workdir",
+];
+
+#[test]
+fn real_world_dockerfiles_parse() {
+    // (file, FROM instructions, heredoc bodies), counted independently of the parser
+    let expected: [(&str, usize, usize); 24] = [
+        ("bom-flask.Dockerfile", 2, 0),
+        ("cpp-cmake.Dockerfile", 3, 0),
+        ("crlf-dotnet.Dockerfile", 2, 0),
+        ("docker-buildx.Dockerfile", 18, 0),
+        ("docker-cli-lint.Dockerfile", 2, 0),
+        ("docker-cli-vendor.Dockerfile", 6, 2),
+        ("docker-cli.Dockerfile", 18, 0),
+        ("docker-compose.Dockerfile", 7, 0),
+        ("dotnet-aspnet.Dockerfile", 2, 0),
+        ("go-distroless.Dockerfile", 3, 0),
+        ("heredoc-scripts.Dockerfile", 3, 5),
+        ("java-gradle-spring.Dockerfile", 4, 0),
+        ("legacy-syntax.Dockerfile", 1, 0),
+        ("moby-buildkit.Dockerfile", 52, 4),
+        ("modern-flags.Dockerfile", 2, 0),
+        ("nginx-spa.Dockerfile", 2, 1),
+        ("node-pnpm-nextjs.Dockerfile", 4, 0),
+        ("onbuild-base.Dockerfile", 1, 1),
+        ("php-fpm-laravel.Dockerfile", 3, 1),
+        ("prometheus.Dockerfile", 1, 0),
+        ("python-uv-fastapi.Dockerfile", 3, 1),
+        ("rails-ruby.Dockerfile", 3, 0),
+        ("rust-cargo-chef.Dockerfile", 4, 0),
+        ("windows-servercore.Dockerfile", 2, 0),
+    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-world");
+    let mut files: Vec<String> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".Dockerfile"))
+        .collect();
+    files.sort();
+    let names: Vec<&str> = expected.iter().map(|e| e.0).collect();
+    assert_eq!(files, names);
+    for (name, stages, heredocs) in expected {
+        let input = fs::read(dir.join(name)).unwrap_or_default();
+        let df = parse(&input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let froms = df.nodes.iter().filter(|n| n.keyword == "from").count();
+        let bodies: usize = df.nodes.iter().map(|n| n.heredocs.len()).sum();
+        assert_eq!((froms, bodies), (stages, heredocs), "{name}");
+        assert!(df.warnings.is_empty(), "{name}: {:?}", df.warnings);
+        for node in &df.nodes {
+            let inner = node.onbuild.as_deref().unwrap_or(node);
+            assert!(
+                KNOWN_KEYWORDS.contains(&inner.keyword.as_str()),
+                "{name}: {}",
+                node.original
+            );
+        }
+    }
+}
+
+#[test]
+fn real_world_details() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-world");
+    let read = |name: &str| {
+        let input = fs::read(dir.join(name)).unwrap_or_default();
+        parse(&input).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let win = read("windows-servercore.Dockerfile");
+    assert_eq!(win.escape, '`');
+    assert_eq!(win.nodes[3].keyword, "run");
+    assert!(
+        win.nodes[3].args[0]
+            .text
+            .contains("-UseBasicParsing ;     Expand-Archive node.zip -DestinationPath C:\\ ;")
+    );
+    let bom = read("bom-flask.Dockerfile");
+    assert_eq!(bom.directive("syntax"), Some("docker/dockerfile:1"));
+    assert!(bom.dump().contains("Zoë Ångström"));
+    let crlf = read("crlf-dotnet.Dockerfile");
+    assert!(crlf.nodes.iter().all(|n| !n.original.contains('\r')));
+    let php = read("php-fpm-laravel.Dockerfile");
+    let ini = php.nodes.iter().flat_map(|n| &n.heredocs).next();
+    assert_eq!(
+        ini.map(|h| (h.name.as_str(), h.chomp, h.expand)),
+        Some(("INI", true, false))
+    );
+    let onbuild = read("onbuild-base.Dockerfile");
+    let trigger = onbuild.nodes.iter().find(|n| !n.heredocs.is_empty());
+    assert_eq!(
+        trigger.map(|n| n.dump()),
+        Some("(onbuild (run \"<<EOF\"))".to_owned())
+    );
+    let rails = read("rails-ruby.Dockerfile");
+    assert_eq!(
+        rails.nodes[1].dump(),
+        "(from \"registry.docker.com/library/ruby:$RUBY_VERSION-slim\" \"as\" \"base\")"
+    );
+    let docker_cli = read("docker-cli.Dockerfile");
+    // comment lines inside the continuation are dropped
+    let build = docker_cli
+        .nodes
+        .iter()
+        .find(|n| n.original.contains("xx-go --wrap && "));
+    assert!(build.is_some_and(|n| !n.original.contains("override the default")));
+}
+
+// ---------------------------------------------------------------------------------------
+// Size and memory: 16 MiB inputs parse in memory linear in the input, without quadratic
+// blow-ups (continuation joining, heredoc scanning, long lines). The bounds reflect the
+// AST's own size: every argument is a `Word` (56 bytes plus its text), so a file made of
+// tiny arguments costs tens of bytes per input byte.
+
+mod alloc_meter {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    /// The system allocator, counting live and peak bytes per thread.
+    pub struct Meter;
+
+    thread_local! {
+        static LIVE: Cell<isize> = const { Cell::new(0) };
+        static PEAK: Cell<isize> = const { Cell::new(0) };
+    }
+
+    fn track(delta: isize) {
+        let _ = LIVE.try_with(|live| {
+            let now = live.get() + delta;
+            live.set(now);
+            let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
+        });
+    }
+
+    // SAFETY: every call is forwarded unchanged to `System`; the counters are plain
+    // thread-local cells that never allocate.
+    unsafe impl GlobalAlloc for Meter {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            // SAFETY: same contract as the caller's.
+            let p = unsafe { System.alloc(layout) };
+            if !p.is_null() {
+                track(layout.size() as isize);
+            }
+            p
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            // SAFETY: same contract as the caller's.
+            unsafe { System.dealloc(ptr, layout) };
+            track(-(layout.size() as isize));
+        }
+
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            // SAFETY: same contract as the caller's.
+            let p = unsafe { System.realloc(ptr, layout, new_size) };
+            if !p.is_null() {
+                track(new_size as isize - layout.size() as isize);
+            }
+            p
+        }
+    }
+
+    /// Peak bytes allocated by this thread while running `f`, above what was live before.
+    pub fn peak_during<R>(f: impl FnOnce() -> R) -> (R, usize) {
+        let base = LIVE.with(Cell::get);
+        PEAK.with(|p| p.set(base));
+        let r = f();
+        let peak = PEAK.with(Cell::get);
+        (r, (peak - base).max(0) as usize)
+    }
+}
+
+#[global_allocator]
+static METER: alloc_meter::Meter = alloc_meter::Meter;
+
+const MIB: usize = 1 << 20;
+
+/// Repeats `chunk` (with `{i}` replaced by a counter) up to about `size` bytes.
+fn repeat_to(size: usize, header: &str, chunk: &str) -> String {
+    let mut s = String::with_capacity(size + chunk.len() * 2);
+    s.push_str(header);
+    let mut i = 0usize;
+    while s.len() < size {
+        s.push_str(&chunk.replace("{i}", &i.to_string()));
+        i += 1;
+    }
+    s
+}
+
+fn sixteen_mib_of(header: &str, chunk: &str) -> String {
+    repeat_to(16 * MIB, header, chunk)
+}
+
+/// Parses `src`, returning the instruction count and the peak bytes the parse allocated.
+fn parse_metered(src: &str) -> (usize, usize) {
+    let (df, peak) = alloc_meter::peak_during(|| parse(src.as_bytes()));
+    let df = df.unwrap_or_else(|e| panic!("{e}"));
+    (df.nodes.len(), peak)
+}
+
+#[test]
+fn sixteen_mib_realistic_file() {
+    let chunk = "\n# stage {i}\nFROM golang:1.22 AS build{i}\nARG VERSION={i} TARGETOS TARGETARCH\n\
+        ENV CGO_ENABLED=0 \\\n    GOFLAGS=\"-trimpath -mod=readonly\"\nWORKDIR /src\n\
+        COPY --link go.mod go.sum ./\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    \
+        go mod download && \\\n    go build -o /out/app{i} ./cmd/app\n\
+        COPY <<EOF /etc/app{i}.conf\nname = app{i}\nEOF\n\
+        CMD [\"/out/app{i}\", \"--port\", \"8080\"]\n";
+    let src = sixteen_mib_of("# syntax=docker/dockerfile:1\n", chunk);
+    let (nodes, peak) = parse_metered(&src);
+    assert!(nodes > 100_000, "{nodes}");
+    assert!(peak < 20 * src.len(), "peak {peak} for {} bytes", src.len());
+}
+
+#[test]
+fn sixteen_mib_single_continued_instruction() {
+    // one logical line joined from ~2.8 million physical lines
+    let src = sixteen_mib_of("FROM x\nRUN true", " \\\n  && a{i}");
+    let (nodes, peak) = parse_metered(&src);
+    assert_eq!(nodes, 2);
+    assert!(peak < 16 * src.len(), "peak {peak} for {} bytes", src.len());
+    // the same with ENV words, whose positions are all resolved (4 MiB: three words each)
+    let src = repeat_to(4 * MIB, "FROM x\nENV a=b", " \\\n  k{i}=v");
+    let (nodes, peak) = parse_metered(&src);
+    assert_eq!(nodes, 2);
+    assert!(peak < 40 * src.len(), "peak {peak} for {} bytes", src.len());
+}
+
+#[test]
+fn sixteen_mib_heredoc_body() {
+    let src = sixteen_mib_of("FROM x\nRUN <<EOF\n", "echo {i} EO EOF- \tEOF\n") + "EOF\n";
+    let (nodes, peak) = parse_metered(&src);
+    assert_eq!(nodes, 2);
+    assert!(peak < 4 * src.len(), "peak {peak} for {} bytes", src.len());
+}
+
+#[test]
+fn many_heredocs_on_one_long_line() {
+    // ~16 000 markers on one 64 KiB line, each with its own body
+    let markers: Vec<String> = (0..8_000).map(|i| format!("<<H{i}")).collect();
+    let mut src = format!("FROM x\nCOPY {} /dst\n", markers.join(" "));
+    for i in 0..8_000 {
+        src.push_str(&format!("body {i}\nH{i}\n"));
+    }
+    assert!(src.lines().nth(1).map_or(0, str::len) < 65_536);
+    let df = parse_str(&src);
+    assert_eq!(df.nodes[1].heredocs.len(), 8_000);
+    assert_eq!(df.nodes[1].heredocs[7_999].content, "body 7999\n");
+}
+
+#[test]
+fn long_lines_of_tiny_words() {
+    // 4 MiB of 64 KiB LABEL lines with 16 000 pairs each
+    let line = format!("LABEL {}\n", "k=v ".repeat(16_000));
+    let src = repeat_to(4 * MIB, "FROM x\n", &line);
+    let (nodes, peak) = parse_metered(&src);
+    assert!(nodes > 60);
+    assert!(peak < 64 * src.len(), "peak {peak} for {} bytes", src.len());
+}

@@ -1,27 +1,12 @@
 //! Per-keyword argument shapes (BuildKit's dispatch table in `line_parsers.go`).
 
+use super::ast::Word;
 use super::json::{JsonArray, parse_array};
+use super::locate::Locator;
 use super::text::{byte_range, go_quote, is_space_byte, is_split_space, tail};
-use super::words::{parse_words, split_whitespace};
+use std::ops::ControlFlow;
 
-/// An argument before positions are resolved: text and byte offsets in the logical line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct RawArg {
-    pub text: String,
-    pub start: usize,
-    /// Exclusive end.
-    pub end: usize,
-}
-
-impl RawArg {
-    pub fn new(text: String, start: usize, end: usize) -> Self {
-        RawArg { text, start, end }
-    }
-
-    fn literal(text: &str, start: usize) -> Self {
-        RawArg::new(text.to_owned(), start, start + text.len())
-    }
-}
+use super::words::{Bounds, bounds_text, parse_words, scan_words, split_whitespace};
 
 /// How a keyword's arguments are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +50,7 @@ pub(crate) fn shape_for(keyword: &str) -> Shape {
 /// Arguments in their shape, and whether they came from a JSON array.
 #[derive(Debug, Default)]
 pub(crate) struct Shaped {
-    pub args: Vec<RawArg>,
+    pub args: Vec<Word>,
     pub json: bool,
 }
 
@@ -80,56 +65,65 @@ pub(crate) fn shape_args(
     rest: &str,
     base: usize,
     escape: char,
+    loc: &mut Locator<'_, '_>,
 ) -> Result<Shaped, String> {
     let args = match shape {
-        Shape::JsonOrList => return json_or_list(rest, base),
-        Shape::JsonOrString => return json_or_string(rest, base),
-        Shape::Health => return health(rest, base),
-        Shape::Words => parse_words(rest, escape, base),
-        Shape::KeyValue(keyword) => key_values(rest, base, escape, keyword)?,
+        Shape::JsonOrList => return json_or_list(rest, base, loc),
+        Shape::JsonOrString => return json_or_string(rest, base, loc),
+        Shape::Health => return health(rest, base, loc),
+        Shape::Words => parse_words(rest, escape, base, loc),
+        Shape::KeyValue(keyword) => key_values(rest, base, escape, keyword, loc)?,
         Shape::List if rest.is_empty() => Vec::new(),
-        Shape::List => split_whitespace(rest, base),
+        Shape::List => split_whitespace(rest, base, loc),
         Shape::String if rest.is_empty() => Vec::new(),
-        Shape::String => vec![RawArg::literal(rest, base)],
+        Shape::String => vec![literal(rest, base, loc)],
         Shape::SubCommand => Vec::new(),
-        Shape::Ignore => vec![RawArg::new(String::new(), base, base)],
+        Shape::Ignore => vec![loc.word(String::new(), base, base)],
     };
     Ok(Shaped { args, json: false })
 }
 
-fn json_or_string(rest: &str, base: usize) -> Result<Shaped, String> {
+/// `text` as one word starting at logical offset `start`.
+fn literal(text: &str, start: usize, loc: &mut Locator<'_, '_>) -> Word {
+    loc.word(text.to_owned(), start, start + text.len())
+}
+
+fn json_or_string(rest: &str, base: usize, loc: &mut Locator<'_, '_>) -> Result<Shaped, String> {
     if rest.is_empty() {
         return Ok(Shaped::default());
     }
-    match json(rest, base) {
+    match json(rest, base, loc) {
         JsonArray::Strings(args) => Ok(Shaped { args, json: true }),
         JsonArray::NotStrings => Err(NOT_STRING_ARRAY.to_owned()),
         JsonArray::Invalid => Ok(Shaped {
-            args: vec![RawArg::literal(rest, base)],
+            args: vec![literal(rest, base, loc)],
             json: false,
         }),
     }
 }
 
-fn json_or_list(rest: &str, base: usize) -> Result<Shaped, String> {
-    match json(rest, base) {
+fn json_or_list(rest: &str, base: usize, loc: &mut Locator<'_, '_>) -> Result<Shaped, String> {
+    match json(rest, base, loc) {
         JsonArray::Strings(args) => Ok(Shaped { args, json: true }),
         JsonArray::NotStrings => Err(NOT_STRING_ARRAY.to_owned()),
         JsonArray::Invalid if rest.is_empty() => Ok(Shaped::default()),
         JsonArray::Invalid => Ok(Shaped {
-            args: split_whitespace(rest, base),
+            args: split_whitespace(rest, base, loc),
             json: false,
         }),
     }
 }
 
-fn json(rest: &str, base: usize) -> JsonArray {
+fn json(rest: &str, base: usize, loc: &mut Locator<'_, '_>) -> JsonArray {
     let trimmed = rest.trim_start();
-    parse_array(trimmed, base + rest.len() - trimmed.len())
+    if !trimmed.starts_with('[') {
+        return JsonArray::Invalid;
+    }
+    parse_array(trimmed, base + rest.len() - trimmed.len(), loc)
 }
 
 /// HEALTHCHECK: the first word (found byte by byte, like BuildKit), then the rest like CMD.
-fn health(rest: &str, base: usize) -> Result<Shaped, String> {
+fn health(rest: &str, base: usize, loc: &mut Locator<'_, '_>) -> Result<Shaped, String> {
     let bytes = rest.as_bytes();
     let sep = bytes
         .iter()
@@ -143,12 +137,12 @@ fn health(rest: &str, base: usize) -> Result<Shaped, String> {
         .skip(sep)
         .position(|&b| !is_space_byte(b))
         .map_or(bytes.len(), |p| sep + p);
-    let kind = RawArg::new(byte_range(rest, 0, sep), base, base + sep);
+    let kind = loc.word(byte_range(rest, 0, sep), base, base + sep);
     let cmd_text = match rest.get(next..) {
         Some(t) => std::borrow::Cow::Borrowed(t),
         None => std::borrow::Cow::Owned(byte_range(rest, next, bytes.len())),
     };
-    let cmd = json_or_string(&cmd_text, base + next)?;
+    let cmd = json_or_string(&cmd_text, base + next, loc)?;
     let mut args = Vec::with_capacity(1 + cmd.args.len());
     args.push(kind);
     args.extend(cmd.args);
@@ -159,12 +153,22 @@ fn health(rest: &str, base: usize) -> Result<Shaped, String> {
 }
 
 /// ENV/LABEL: `KEY value` (legacy) or `k=v k2=v2`, as key, value, separator triples.
-fn key_values(rest: &str, base: usize, escape: char, keyword: &str) -> Result<Vec<RawArg>, String> {
-    let words = parse_words(rest, escape, base);
-    let Some(first) = words.first() else {
+fn key_values(
+    rest: &str,
+    base: usize,
+    escape: char,
+    keyword: &str,
+    loc: &mut Locator<'_, '_>,
+) -> Result<Vec<Word>, String> {
+    let mut first: Option<Bounds> = None;
+    scan_words(rest, escape, |b| {
+        first = Some(b);
+        ControlFlow::Break(())
+    });
+    let Some(first) = first else {
         return Ok(Vec::new());
     };
-    if !first.text.contains('=') {
+    if !bounds_text(rest, first, escape).contains('=') {
         let bytes = rest.as_bytes();
         let Some(gap_start) = bytes.iter().position(|&b| is_split_space(b)) else {
             return Err(format!("{keyword} must have two arguments"));
@@ -174,43 +178,44 @@ fn key_values(rest: &str, base: usize, escape: char, keyword: &str) -> Result<Ve
             .skip(gap_start)
             .position(|&b| !is_split_space(b))
             .map_or(bytes.len(), |p| gap_start + p);
-        let key = rest.get(..gap_start).unwrap_or_default();
-        let value = tail(rest, gap_end);
-        return Ok(vec![
-            RawArg::literal(key, base),
-            RawArg::literal(value, base + gap_end),
-            RawArg::new(String::new(), base + bytes.len(), base + bytes.len()),
-        ]);
+        let key = literal(rest.get(..gap_start).unwrap_or_default(), base, loc);
+        let value = literal(tail(rest, gap_end), base + gap_end, loc);
+        let sep = loc.word(String::new(), base + bytes.len(), base + bytes.len());
+        return Ok(vec![key, value, sep]);
     }
-    let mut args = Vec::with_capacity(words.len() * 3);
-    for word in words {
-        let Some(eq) = word.text.find('=') else {
+    let mut args = Vec::with_capacity(3 * rest.bytes().filter(|&b| b == b'=').count());
+    let mut error = None;
+    scan_words(rest, escape, |b| {
+        let text = bounds_text(rest, b, escape);
+        let Some(eq) = text.find('=') else {
             let mut quoted = String::new();
-            go_quote(&word.text, &mut quoted);
-            return Err(format!(
+            go_quote(text, &mut quoted);
+            error = Some(format!(
                 "Syntax error - can't find = in {quoted}. Must be of the form: name=value"
             ));
+            return ControlFlow::Break(());
         };
-        let key = word.text.get(..eq).unwrap_or_default();
-        let value = tail(&word.text, eq + 1);
-        let eq_at = word.start + eq;
-        args.push(RawArg::literal(key, word.start));
-        args.push(RawArg::new(
-            value.to_owned(),
-            eq_at + 1,
-            word.end.max(eq_at + 1),
-        ));
-        args.push(RawArg::new("=".to_owned(), eq_at, eq_at + 1));
+        let (start, end) = (base + b.start, base + b.end);
+        let eq_at = start + eq;
+        let key = loc.word(text.get(..eq).unwrap_or_default().to_owned(), start, eq_at);
+        let sep = loc.word("=".to_owned(), eq_at, eq_at + 1);
+        let value = loc.word(tail(text, eq + 1).to_owned(), eq_at + 1, end.max(eq_at + 1));
+        args.extend([key, value, sep]);
+        ControlFlow::Continue(())
+    });
+    match error {
+        Some(message) => Err(message),
+        None => Ok(args),
     }
-    Ok(args)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dockerfile::locate::{columns, with_line};
 
     fn texts(shape: Shape, rest: &str) -> Result<(Vec<String>, bool), String> {
-        shape_args(shape, rest, 0, '\\')
+        with_line(rest, |loc| shape_args(shape, rest, 0, '\\', loc))
             .map(|s| (s.args.into_iter().map(|a| a.text).collect(), s.json))
     }
 
@@ -302,11 +307,12 @@ mod tests {
 
     #[test]
     fn key_value_offsets() {
-        let args = shape_args(Shape::KeyValue("ENV"), "a=bc d=e", 10, '\\').unwrap_or_default();
-        let spans: Vec<_> = args.args.iter().map(|a| (a.start, a.end)).collect();
-        assert_eq!(
-            spans,
-            [(10, 11), (12, 14), (11, 12), (15, 16), (17, 18), (16, 17)]
-        );
+        let rest = "a=bc d=e";
+        let args = with_line(rest, |loc| {
+            shape_args(Shape::KeyValue("ENV"), rest, 0, '\\', loc)
+        })
+        .unwrap_or_default();
+        let spans: Vec<_> = args.args.iter().map(columns).collect();
+        assert_eq!(spans, [(0, 1), (2, 4), (1, 2), (5, 6), (7, 8), (6, 7)]);
     }
 }

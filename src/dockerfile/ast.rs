@@ -53,20 +53,24 @@ pub struct Node {
     /// `--flag` words right after the keyword, with quotes and escapes already processed
     /// (`--label="a b"` is stored as `--label=a b`).
     pub flags: Vec<Word>,
-    /// The argument chain in BuildKit's shape for this keyword (see the module docs of
-    /// `parser`): one string per JSON element, whitespace-split words, ENV/LABEL triples, …
+    /// The argument chain in BuildKit's shape for this keyword (see the table in the
+    /// [`dockerfile`](super) module docs): one string per JSON element, whitespace-split
+    /// words, ENV/LABEL triples, …
     pub args: Vec<Word>,
     /// The arguments were given as a JSON array.
     pub json: bool,
     /// For ONBUILD: the nested instruction (then `args` is empty).
     pub onbuild: Option<Box<Node>>,
-    /// Heredoc bodies, in the order their `<<` markers appear.
+    /// Heredoc bodies, in the order their `<<` markers appear. For `ONBUILD RUN <<EOF` they
+    /// are on the ONBUILD node (as in BuildKit), not on [`Node::onbuild`].
     pub heredocs: Vec<Heredoc>,
     /// The logical line as written (continuations joined, without heredoc bodies).
     pub original: String,
-    /// Comment lines directly above this instruction (without the `#`).
+    /// Comment lines above this instruction since the previous one (without the `#`); an
+    /// empty `#` line clears the list, parser directives are not included.
     pub comments: Vec<String>,
-    /// First and last physical line of the instruction (heredoc bodies included).
+    /// First and last physical line of the instruction (heredoc bodies included); the start
+    /// column is the keyword's. A nested ONBUILD node carries its parent's span.
     pub span: Span,
 }
 

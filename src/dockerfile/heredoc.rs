@@ -83,11 +83,13 @@ pub fn chomp_heredoc_content(content: &str) -> String {
 /// The heredoc markers of a whole instruction line, in order. A line the lexer rejects has
 /// none.
 pub(crate) fn heredocs_from_line(line: &str) -> Result<Vec<HeredocMarker>, HeredocError> {
-    let Ok(words) = Lexer::new(line, true, true).words() else {
+    let mut lexer = Lexer::new(line, true, true);
+    lexer.only_markers = true;
+    let Ok(words) = lexer.words() else {
         return Ok(Vec::new());
     };
     let mut markers = Vec::new();
-    for word in words.iter().filter(|w| w.contains("<<")) {
+    for word in &words {
         if let Some(marker) = parse_heredoc(word)? {
             markers.push(marker);
         }
@@ -103,17 +105,27 @@ struct Words {
     word: String,
     words: Vec<String>,
     in_word: bool,
+    /// Keep only words containing `<<` (the line scan needs no others).
+    only_markers: bool,
 }
 
 impl Words {
     fn add_char(&mut self, c: char) {
         if is_space(c) {
             if self.in_word && !self.word.is_empty() {
-                self.words.push(std::mem::take(&mut self.word));
+                self.end_word();
                 self.in_word = false;
             }
         } else {
             self.add_raw_char(c);
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.only_markers && !self.word.contains("<<") {
+            self.word.clear();
+        } else {
+            self.words.push(std::mem::take(&mut self.word));
         }
     }
 
@@ -135,17 +147,45 @@ impl Words {
 
     fn finish(mut self) -> Vec<String> {
         if !self.word.is_empty() {
-            self.words.push(self.word);
+            self.end_word();
         }
         self.words
     }
 }
+
+/// Text that is only collected when needed.
+struct Text(Option<String>);
+
+impl Text {
+    fn new(collect: bool) -> Self {
+        Text(collect.then(String::new))
+    }
+
+    fn push(&mut self, c: char) {
+        if let Some(s) = &mut self.0 {
+            s.push(c);
+        }
+    }
+
+    fn push_str(&mut self, t: &str) {
+        if let Some(s) = &mut self.0 {
+            s.push_str(t);
+        }
+    }
+}
+
+/// Deepest `${…${…}}` nesting the lexer follows; deeper text is treated as unlexable (the
+/// line then has no heredocs). Keeps recursion bounded on hostile input.
+const MAX_NESTING: usize = 100;
 
 struct Lexer<'a> {
     src: &'a str,
     pos: usize,
     raw_quotes: bool,
     raw_escapes: bool,
+    depth: usize,
+    /// Collect only words containing `<<` at the top level.
+    only_markers: bool,
 }
 
 type LexResult<T> = Result<T, HeredocError>;
@@ -161,6 +201,8 @@ impl<'a> Lexer<'a> {
             pos: 0,
             raw_quotes,
             raw_escapes,
+            depth: 0,
+            only_markers: false,
         }
     }
 
@@ -179,14 +221,19 @@ impl<'a> Lexer<'a> {
         Ok(words.finish())
     }
 
-    /// BuildKit's `processStopOn`: text up to `stop` (consumed) or the end.
+    /// BuildKit's `processStopOn`: text up to `stop` (consumed) or the end. The text is
+    /// only assembled for a nested `${…}` (with a `stop`); at the top level only the words
+    /// are used.
     fn until(&mut self, stop: Option<char>) -> LexResult<(String, Words)> {
-        let mut result = String::new();
-        let mut words = Words::default();
+        let mut result = Text::new(stop.is_some());
+        let mut words = Words {
+            only_markers: self.only_markers && stop.is_none(),
+            ..Words::default()
+        };
         while let Some(ch) = self.peek() {
             if Some(ch) == stop {
                 self.next();
-                return Ok((result, words));
+                return Ok((result.0.unwrap_or_default(), words));
             }
             match ch {
                 '$' => {
@@ -226,7 +273,7 @@ impl<'a> Lexer<'a> {
             Some(stop) => Err(HeredocError(format!(
                 "unexpected end of statement while looking for matching {stop}"
             ))),
-            None => Ok((result, words)),
+            None => Ok((result.0.unwrap_or_default(), words)),
         }
     }
 
@@ -360,7 +407,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn nested(&mut self) -> LexResult<String> {
-        self.until(Some('}')).map(|(result, _)| result)
+        if self.depth >= MAX_NESTING {
+            return Err(lex_error("substitutions nested too deeply"));
+        }
+        self.depth += 1;
+        let result = self.until(Some('}')).map(|(result, _)| result);
+        self.depth -= 1;
+        result
     }
 
     /// A parameter name: all digits, one special character, or letters/digits/`_`.
@@ -472,6 +525,18 @@ mod tests {
         assert!(names("RUN <<EOF echo 'unterminated").is_empty());
         assert_eq!(names("RUN <<EOF ${X:-a b} $Y"), ["EOF"]);
         assert!(names("RUN <<EOF ${").is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let line = format!(
+            "RUN <<EOF {}x{}",
+            "${a:-".repeat(20_000),
+            "}".repeat(20_000)
+        );
+        assert!(names(&line).is_empty());
+        let line = format!("RUN <<EOF {}x{}", "${a:-".repeat(50), "}".repeat(50));
+        assert_eq!(names(&line), ["EOF"]);
     }
 
     #[test]

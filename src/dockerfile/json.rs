@@ -3,7 +3,8 @@
 //! (nesting up to 10 000 levels), string escapes decode like Go's (a lone surrogate becomes
 //! U+FFFD), and only then are non-string elements reported.
 
-use super::args::RawArg;
+use super::ast::Word;
+use super::locate::Locator;
 
 /// Go's `maxNestingDepth`.
 const MAX_DEPTH: usize = 10_000;
@@ -11,16 +12,16 @@ const MAX_DEPTH: usize = 10_000;
 /// Outcome of reading a JSON array.
 #[derive(Debug)]
 pub(crate) enum JsonArray {
-    /// A valid array of strings, with the offset of each element's opening quote.
-    Strings(Vec<RawArg>),
+    /// A valid array of strings, each spanning its quoted source text.
+    Strings(Vec<Word>),
     /// Valid JSON, but some element is not a string.
     NotStrings,
     /// Not valid JSON (or not starting with `[`).
     Invalid,
 }
 
-/// Reads `text` (already trimmed) as a JSON array; offsets are shifted by `base`.
-pub(crate) fn parse_array(text: &str, base: usize) -> JsonArray {
+/// Reads `text` (already trimmed, at logical offset `base`) as a JSON array.
+pub(crate) fn parse_array(text: &str, base: usize, loc: &mut Locator<'_, '_>) -> JsonArray {
     if !text.starts_with('[') {
         return JsonArray::Invalid;
     }
@@ -29,7 +30,7 @@ pub(crate) fn parse_array(text: &str, base: usize) -> JsonArray {
         bytes: text.as_bytes(),
         pos: 1,
     };
-    match reader.array(base) {
+    match reader.array(base, loc) {
         Some((strings, all_strings)) => {
             reader.skip_ws();
             if reader.pos != reader.bytes.len() {
@@ -67,7 +68,7 @@ impl Reader<'_> {
 
     /// The top-level array, after its `[`: strings with offsets and whether all elements
     /// were strings. `None` on a syntax error.
-    fn array(&mut self, base: usize) -> Option<(Vec<RawArg>, bool)> {
+    fn array(&mut self, base: usize, loc: &mut Locator<'_, '_>) -> Option<(Vec<Word>, bool)> {
         let mut strings = Vec::new();
         let mut all_strings = true;
         self.skip_ws();
@@ -79,7 +80,7 @@ impl Reader<'_> {
             if self.peek() == Some(b'"') {
                 let start = self.pos;
                 let text = self.string(true)?;
-                strings.push(RawArg::new(text, base + start, base + self.pos));
+                strings.push(loc.word(text, base + start, base + self.pos));
             } else {
                 all_strings = false;
                 self.value(1)?;
@@ -215,8 +216,22 @@ impl Reader<'_> {
     /// A string starting at the current `"`; decoded when `decode` is set.
     fn string(&mut self, decode: bool) -> Option<String> {
         self.pos += 1;
-        let mut out = String::new();
         let mut run_start = self.pos;
+        // Fast path: no escapes, so the text is a slice of the input.
+        let plain = self.bytes.get(self.pos..)?;
+        let stop = plain
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        if plain.get(stop) == Some(&b'"') {
+            let text = if decode {
+                self.text.get(self.pos..self.pos + stop)?.to_owned()
+            } else {
+                String::new()
+            };
+            self.pos += stop + 1;
+            return Some(text);
+        }
+        let mut out = String::new();
         loop {
             let b = self.peek()?;
             match b {
@@ -283,6 +298,11 @@ impl Reader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dockerfile::locate::{columns, with_line};
+
+    fn parse_array(text: &str, base: usize) -> JsonArray {
+        with_line(text, |loc| super::parse_array(text, base, loc))
+    }
 
     fn strings(text: &str) -> Option<Vec<String>> {
         match parse_array(text, 0) {
@@ -384,10 +404,10 @@ mod tests {
 
     #[test]
     fn offsets_are_opening_quotes() {
-        match parse_array(r#"[ "a",  "bc" ]"#, 5) {
+        match parse_array(r#"[ "a",  "bc" ]"#, 0) {
             JsonArray::Strings(v) => {
-                assert_eq!((v[0].start, v[0].end), (7, 10));
-                assert_eq!((v[1].start, v[1].end), (13, 17));
+                assert_eq!(columns(&v[0]), (2, 5));
+                assert_eq!(columns(&v[1]), (8, 12));
             }
             other => panic!("unexpected {other:?}"),
         }

@@ -41,6 +41,7 @@ mod heredoc;
 mod json;
 mod lines;
 mod locate;
+mod logical;
 mod node;
 mod parser;
 mod split;

@@ -1,7 +1,7 @@
 //! One logical line → one [`Node`] (BuildKit's `newNodeFromLine`).
 
-use super::args::{RawArg, Shape, shape_args, shape_for};
-use super::ast::{Node, Span, Word};
+use super::args::{Shape, shape_args, shape_for};
+use super::ast::{Node, Span};
 use super::locate::Locator;
 use super::split::split_command;
 use super::text::go_lower;
@@ -18,11 +18,10 @@ pub(crate) fn build_node(
     loc: &mut Locator<'_, '_>,
     depth: usize,
 ) -> Result<Node, String> {
-    let cmd = split_command(line);
+    let cmd = split_command(line, base, loc);
     let keyword = go_lower(cmd.keyword);
     let keyword_start = base + cmd.keyword_start;
     let keyword_span = loc.span(keyword_start, keyword_start + cmd.keyword.len());
-    let flags = words(cmd.flags, base, loc);
     let rest_start = base + cmd.rest_start;
     let shape = shape_for(&keyword);
     let (args, json, onbuild) = if shape == Shape::SubCommand {
@@ -35,13 +34,13 @@ pub(crate) fn build_node(
             (Vec::new(), false, Some(Box::new(child)))
         }
     } else {
-        let shaped = shape_args(shape, cmd.rest, rest_start, escape)?;
-        (words(shaped.args, 0, loc), shaped.json, None)
+        let shaped = shape_args(shape, cmd.rest, rest_start, escape, loc)?;
+        (shaped.args, shaped.json, None)
     };
     Ok(Node {
         keyword,
         keyword_span,
-        flags,
+        flags: cmd.flags,
         args,
         json,
         onbuild,
@@ -50,15 +49,6 @@ pub(crate) fn build_node(
         comments: Vec::new(),
         span: Span::default(),
     })
-}
-
-fn words(raw: Vec<RawArg>, base: usize, loc: &mut Locator<'_, '_>) -> Vec<Word> {
-    raw.into_iter()
-        .map(|a| Word {
-            span: loc.span(base + a.start, base + a.end),
-            text: a.text,
-        })
-        .collect()
 }
 
 /// BuildKit's `canContainHeredoc`: RUN/COPY/ADD not in JSON form, also one level under

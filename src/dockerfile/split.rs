@@ -1,7 +1,8 @@
 //! Splitting a logical line into keyword, `--flags` and the rest (BuildKit's
 //! `splitCommand` and `extractBuilderFlags`).
 
-use super::args::RawArg;
+use super::ast::Word;
+use super::locate::Locator;
 use super::text::{is_space_byte, is_split_space};
 
 /// A logical line taken apart.
@@ -12,15 +13,19 @@ pub(crate) struct Command<'a> {
     /// Byte offset of the keyword in the line.
     pub keyword_start: usize,
     /// `--flag` words with quotes removed and escapes processed.
-    pub flags: Vec<RawArg>,
+    pub flags: Vec<Word>,
     /// Everything after the flags, trimmed.
     pub rest: &'a str,
     /// Byte offset of `rest` in the line.
     pub rest_start: usize,
 }
 
-/// Splits `line` into keyword, flags and the rest.
-pub(crate) fn split_command(line: &str) -> Command<'_> {
+/// Splits `line` (at logical offset `base`) into keyword, flags and the rest.
+pub(crate) fn split_command<'l>(
+    line: &'l str,
+    base: usize,
+    loc: &mut Locator<'_, '_>,
+) -> Command<'l> {
     let trimmed_start = line.len() - line.trim_start().len();
     let trimmed = line.trim();
     let keyword_len = trimmed
@@ -45,7 +50,7 @@ pub(crate) fn split_command(line: &str) -> Command<'_> {
         };
     }
     let flag_part = line.get(flags_start..end).unwrap_or("");
-    let (rest_offset, flags) = extract_flags(flag_part, flags_start);
+    let (rest_offset, flags) = extract_flags(flag_part, base + flags_start, loc);
     let untrimmed = flag_part.get(rest_offset..).unwrap_or("");
     let rest = untrimmed.trim();
     let rest_start = flags_start + rest_offset + (untrimmed.len() - untrimmed.trim_start().len());
@@ -71,8 +76,8 @@ enum Phase {
 /// flag comes out as its Latin-1 reading, and the bytes 0x85/0xA0 count as blanks.
 ///
 /// Returns the byte offset where the arguments start (`line.len()` when there are none) and
-/// the flags, with offsets shifted by `base`.
-fn extract_flags(line: &str, base: usize) -> (usize, Vec<RawArg>) {
+/// the flags (`line` is at logical offset `base`).
+fn extract_flags(line: &str, base: usize, loc: &mut Locator<'_, '_>) -> (usize, Vec<Word>) {
     let bytes = line.as_bytes();
     let len = bytes.len();
     let mut flags = Vec::new();
@@ -98,12 +103,21 @@ fn extract_flags(line: &str, base: usize) -> (usize, Vec<RawArg>) {
             if ch != b'-' || bytes.get(pos + 1) != Some(&b'-') {
                 return (pos, flags);
             }
+            if let Some(end) = plain_word_end(bytes, pos) {
+                let text = line.get(pos..end).unwrap_or_default();
+                if text == "--" {
+                    return (end, flags);
+                }
+                flags.push(loc.word(text.to_owned(), base + pos, base + end));
+                pos = end;
+                continue;
+            }
             phase = Phase::Word;
             word_start = pos;
         }
         if pos == len {
             if word != "--" && (blank_ok || !word.is_empty()) {
-                flags.push(RawArg::new(word, base + word_start, base + pos));
+                flags.push(loc.word(word, base + word_start, base + pos));
             }
             break;
         }
@@ -115,7 +129,7 @@ fn extract_flags(line: &str, base: usize) -> (usize, Vec<RawArg>) {
                 }
                 if blank_ok || !word.is_empty() {
                     let text = std::mem::take(&mut word);
-                    flags.push(RawArg::new(text, base + word_start, base + pos));
+                    flags.push(loc.word(text, base + word_start, base + pos));
                 }
                 word.clear();
                 blank_ok = false;
@@ -162,14 +176,31 @@ fn extract_flags(line: &str, base: usize) -> (usize, Vec<RawArg>) {
     (len, flags)
 }
 
+/// Fast path: the end of the word starting at `start` if it is plain ASCII without quotes
+/// or backslashes, so that the flag is exactly the source text.
+fn plain_word_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let rest = bytes.get(start..)?;
+    let len = rest
+        .iter()
+        .position(|&b| is_space_byte(b))
+        .unwrap_or(rest.len());
+    let word = rest.get(..len)?;
+    word.iter()
+        .all(|&b| b.is_ascii() && !matches!(b, b'"' | b'\'' | b'\\'))
+        .then_some(start + len)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dockerfile::locate::{columns, with_line};
 
     fn split(line: &str) -> (String, Vec<String>, String) {
-        let c = split_command(line);
-        let flags = c.flags.into_iter().map(|f| f.text).collect();
-        (c.keyword.to_owned(), flags, c.rest.to_owned())
+        with_line(line, |loc| {
+            let c = split_command(line, 0, loc);
+            let flags = c.flags.into_iter().map(|f| f.text).collect();
+            (c.keyword.to_owned(), flags, c.rest.to_owned())
+        })
     }
 
     fn owned(v: &[&str]) -> Vec<String> {
@@ -223,10 +254,12 @@ mod tests {
 
     #[test]
     fn offsets_point_into_the_line() {
-        let c = split_command("  RUN --mount=x  echo hi");
-        assert_eq!(c.keyword_start, 2);
-        assert_eq!((c.flags[0].start, c.flags[0].end), (6, 15));
-        assert_eq!(c.rest_start, 17);
+        let line = "  RUN --mount=x  echo hi";
+        let (start, flag, rest) = with_line(line, |loc| {
+            let c = split_command(line, 0, loc);
+            (c.keyword_start, columns(&c.flags[0]), c.rest_start)
+        });
+        assert_eq!((start, flag, rest), (2, (6, 15), 17));
     }
 
     #[test]

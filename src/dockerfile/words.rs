@@ -1,7 +1,10 @@
 //! Word splitting used by the argument shapes: quote-aware words (BuildKit's `parseWords`)
 //! and plain whitespace splitting (`[\t\v\f\r ]+`).
 
-use super::args::RawArg;
+use std::ops::ControlFlow;
+
+use super::ast::Word;
+use super::locate::Locator;
 use super::text::{is_space, is_split_space};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -11,51 +14,64 @@ enum Phase {
     Quote,
 }
 
-/// Splits `rest` into words, respecting `'…'`/`"…"` and the escape character, but keeping
-/// quotes and escapes in the words (`abc="1 2" d` → `abc="1 2"`, `d`). An escape character at
-/// the very end is dropped. Offsets are shifted by `base`.
-pub(crate) fn parse_words(rest: &str, escape: char, base: usize) -> Vec<RawArg> {
+/// A word found by [`word_bounds`]: byte range in the input, and whether an escape
+/// character at the very end of the input was dropped from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bounds {
+    pub start: usize,
+    pub end: usize,
+    pub dropped_escape: bool,
+}
+
+/// BuildKit's `parseWords` state machine, reporting word boundaries. Quotes and escapes stay
+/// in the words, so each word is a slice of the input, except that an escape character
+/// ending the input is dropped.
+#[cfg(test)]
+pub(crate) fn word_bounds(rest: &str, escape: char) -> Vec<Bounds> {
     let mut words = Vec::new();
+    scan_words(rest, escape, |b| {
+        words.push(b);
+        ControlFlow::Continue(())
+    });
+    words
+}
+
+/// [`word_bounds`] without collecting: `f` gets each word and may stop the scan.
+pub(crate) fn scan_words(rest: &str, escape: char, mut f: impl FnMut(Bounds) -> ControlFlow<()>) {
     let mut phase = Phase::Spaces;
-    let mut word = String::new();
-    let mut word_start = 0;
+    let mut start = 0;
+    let mut nonempty = false;
     let mut quote = '\0';
     let mut blank_ok = false;
-    let mut ch = '\0';
-    let mut width = 0;
     let len = rest.len();
     let mut pos = 0;
-    while pos <= len {
-        if let Some(c) = rest.get(pos..).and_then(|r| r.chars().next()) {
-            ch = c;
-            width = c.len_utf8();
-        }
+    while let Some((ch, width)) = char_at(rest, pos) {
+        let next = pos + width;
+        let at_last = next == len;
         if phase == Phase::Spaces {
-            if pos == len {
-                break;
-            }
             if is_space(ch) {
-                pos += width;
+                pos = next;
                 continue;
             }
             phase = Phase::Word;
-            word_start = pos;
-        }
-        if pos == len {
-            if blank_ok || !word.is_empty() {
-                words.push(RawArg::new(word, base + word_start, base + pos));
-            }
-            break;
+            start = pos;
         }
         if phase == Phase::Word {
             if is_space(ch) {
                 phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    let text = std::mem::take(&mut word);
-                    words.push(RawArg::new(text, base + word_start, base + pos));
+                if (blank_ok || nonempty)
+                    && f(Bounds {
+                        start,
+                        end: pos,
+                        dropped_escape: false,
+                    })
+                    .is_break()
+                {
+                    return;
                 }
+                nonempty = false;
                 blank_ok = false;
-                pos += width;
+                pos = next;
                 continue;
             }
             if ch == '\'' || ch == '"' {
@@ -63,59 +79,87 @@ pub(crate) fn parse_words(rest: &str, escape: char, base: usize) -> Vec<RawArg> 
                 blank_ok = true;
                 phase = Phase::Quote;
             }
-            if ch == escape {
-                if pos + width == len {
-                    pos += width;
-                    continue;
-                }
-                word.push(ch);
-                pos += width;
-                (ch, width) = char_at(rest, pos, ch);
-            }
-            word.push(ch);
-            pos += width;
-            continue;
-        }
-        // Phase::Quote
-        if ch == quote {
+        } else if ch == quote {
             phase = Phase::Word;
         }
-        if ch == escape && quote != '\'' {
-            if pos + width == len {
-                phase = Phase::Word;
-                pos += width;
-                continue;
+        let escapes = ch == escape && (phase == Phase::Word || quote != '\'');
+        pos = next;
+        if escapes {
+            if at_last {
+                if blank_ok || nonempty {
+                    let _ = f(Bounds {
+                        start,
+                        end: len,
+                        dropped_escape: true,
+                    });
+                }
+                return;
             }
-            pos += width;
-            word.push(ch);
-            (ch, width) = char_at(rest, pos, ch);
+            // the escaped character is taken as is
+            pos += char_at(rest, pos).map_or(1, |(_, w)| w);
         }
-        word.push(ch);
-        pos += width;
+        nonempty = true;
     }
+    if phase != Phase::Spaces && (blank_ok || nonempty) {
+        let _ = f(Bounds {
+            start,
+            end: len,
+            dropped_escape: false,
+        });
+    }
+}
+
+/// The character at byte `pos` of `s` and its width; ASCII without decoding.
+fn char_at(s: &str, pos: usize) -> Option<(char, usize)> {
+    let b = *s.as_bytes().get(pos)?;
+    if b.is_ascii() {
+        return Some((char::from(b), 1));
+    }
+    let c = s.get(pos..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
+/// Quote-aware words of `rest` (which starts at logical offset `base`), quotes and escapes
+/// kept: `abc="1 2" d` → `abc="1 2"`, `d`.
+pub(crate) fn parse_words(
+    rest: &str,
+    escape: char,
+    base: usize,
+    loc: &mut Locator<'_, '_>,
+) -> Vec<Word> {
+    let mut words = Vec::new();
+    scan_words(rest, escape, |b| {
+        let text = bounds_text(rest, b, escape).to_owned();
+        words.push(loc.word(text, base + b.start, base + b.end));
+        ControlFlow::Continue(())
+    });
     words
 }
 
-/// The character at byte `pos` and its width (or `fallback` with width 1 at the end).
-fn char_at(s: &str, pos: usize, fallback: char) -> (char, usize) {
-    match s.get(pos..).and_then(|r| r.chars().next()) {
-        Some(c) => (c, c.len_utf8()),
-        None => (fallback, 1),
-    }
+/// The text of a word found by [`scan_words`].
+pub(crate) fn bounds_text(rest: &str, b: Bounds, escape: char) -> &str {
+    let end = if b.dropped_escape {
+        b.end - escape.len_utf8()
+    } else {
+        b.end
+    };
+    rest.get(b.start..end).unwrap_or_default()
 }
 
-/// Splits a trimmed, non-empty `rest` on runs of `[\t\v\f\r ]`. Offsets are shifted by
-/// `base`.
-pub(crate) fn split_whitespace(rest: &str, base: usize) -> Vec<RawArg> {
+/// Splits a trimmed, non-empty `rest` (at logical offset `base`) on runs of `[\t\v\f\r ]`.
+pub(crate) fn split_whitespace(rest: &str, base: usize, loc: &mut Locator<'_, '_>) -> Vec<Word> {
     let bytes = rest.as_bytes();
-    let mut out = Vec::new();
+    let gaps = bytes
+        .windows(2)
+        .filter(|w| matches!(w, [a, b] if is_split_space(*a) && !is_split_space(*b)))
+        .count();
+    let mut out = Vec::with_capacity(gaps + 1);
     let mut start = 0;
     let mut i = 0;
     while i <= bytes.len() {
-        let at_space = bytes.get(i).is_none_or(|&b| is_split_space(b));
-        if at_space {
+        if bytes.get(i).is_none_or(|&b| is_split_space(b)) {
             let piece = rest.get(start..i).unwrap_or_default();
-            out.push(RawArg::new(piece.to_owned(), base + start, base + i));
+            out.push(loc.word(piece.to_owned(), base + start, base + i));
             while bytes.get(i).is_some_and(|&b| is_split_space(b)) {
                 i += 1;
             }
@@ -133,12 +177,17 @@ pub(crate) fn split_whitespace(rest: &str, base: usize) -> Vec<RawArg> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dockerfile::locate::{columns, with_line};
+
+    fn words_with(s: &str, escape: char) -> Vec<String> {
+        word_bounds(s, escape)
+            .into_iter()
+            .map(|b| bounds_text(s, b, escape).to_owned())
+            .collect()
+    }
 
     fn words(s: &str) -> Vec<String> {
-        parse_words(s, '\\', 0)
-            .into_iter()
-            .map(|w| w.text)
-            .collect()
+        words_with(s, '\\')
     }
 
     #[test]
@@ -159,33 +208,35 @@ mod tests {
         assert_eq!(words(r#"name="a\"b""#), [r#"name="a\"b""#]);
         assert_eq!(words(r"name='a\'b''"), [r"name='a\'b''"]);
         assert_eq!(words("a\\"), ["a"]);
+        assert_eq!(words("a \\"), ["a"]);
+        assert_eq!(words("\"a\\"), ["\"a"]);
         assert_eq!(words("\"unterminated x"), ["\"unterminated x"]);
         assert_eq!(words("''"), ["''"]);
+        assert_eq!(words("a\\ "), ["a\\ "]);
+        assert_eq!(words("  "), Vec::<String>::new());
     }
 
     #[test]
     fn backtick_escape() {
-        let w: Vec<_> = parse_words("a` b c", '`', 0)
-            .into_iter()
-            .map(|w| w.text)
-            .collect();
-        assert_eq!(w, ["a` b", "c"]);
+        assert_eq!(words_with("a` b c", '`'), ["a` b", "c"]);
+        assert_eq!(words_with("a\\ b", '`'), ["a\\", "b"]);
     }
 
     #[test]
     fn word_offsets() {
-        let w = parse_words("  ab  \"c d\"", '\\', 10);
-        assert_eq!((w[0].start, w[0].end), (12, 14));
-        assert_eq!((w[1].start, w[1].end), (16, 21));
+        let line = "  ab  \"c d\"";
+        let w = with_line(line, |loc| parse_words(line, '\\', 0, loc));
+        assert_eq!(columns(&w[0]), (2, 4));
+        assert_eq!(columns(&w[1]), (6, 11));
     }
 
     #[test]
     fn whitespace_split() {
-        let w = split_whitespace("a\t\tb c", 0);
+        let w = with_line("a\t\tb c", |loc| split_whitespace("a\t\tb c", 0, loc));
         let t: Vec<_> = w.iter().map(|a| a.text.as_str()).collect();
         assert_eq!(t, ["a", "b", "c"]);
-        assert_eq!((w[1].start, w[1].end), (3, 4));
-        let w = split_whitespace("x\u{a0}y", 0);
+        assert_eq!(columns(&w[1]), (3, 4));
+        let w = with_line("x\u{a0}y", |loc| split_whitespace("x\u{a0}y", 0, loc));
         assert_eq!(w.len(), 1);
     }
 }

@@ -1,0 +1,82 @@
+//! Parser throughput on a large generated multi-stage Dockerfile.
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rustfront::dockerfile::parse;
+
+/// A Dockerfile with `stages` stages (about 50 lines each): global and stage ARGs, ENV and
+/// LABEL lists, long continued RUN lines, heredocs, COPY --from chains, JSON forms and
+/// comments.
+fn generate(stages: usize) -> String {
+    let mut s =
+        String::from("# syntax=docker/dockerfile:1.7\n# check=skip=JSONArgsRecommended\n\n");
+    for i in 0..20 {
+        let _ = writeln!(s, "ARG GLOBAL_{i}=\"value {i}\"");
+    }
+    for stage in 0..stages {
+        let base = if stage == 0 {
+            "debian:bookworm-slim".to_owned()
+        } else {
+            format!("stage{}", stage - 1)
+        };
+        let _ = write!(
+            s,
+            "\n# stage {stage}: build step\nFROM --platform=$BUILDPLATFORM {base} AS stage{stage}\n\
+             ARG TARGETOS TARGETARCH\nARG VERSION_{stage}=1.{stage}.0\n\
+             ARG CHECKSUM_{stage}=\"sha256:0123456789abcdef0123456789abcdef\"\n\
+             ENV PATH=/opt/tool{stage}/bin:$PATH \\\n    LANG=C.UTF-8 \\\n    STAGE=\"{stage}\"\n\
+             LABEL org.opencontainers.image.title=\"stage {stage}\" \\\n      \
+             org.opencontainers.image.version=\"${{VERSION_{stage}}}\"\n\
+             WORKDIR /src/stage{stage}\n\
+             RUN --mount=type=cache,target=/var/cache/apt,sharing=locked \\\n    \
+             --mount=type=cache,target=/var/lib/apt \\\n    \
+             apt-get update \\\n    && apt-get install -y --no-install-recommends \\\n        \
+             ca-certificates curl git make gcc libc6-dev \\\n    \
+             # keep the layer small\n    \
+             && rm -rf /var/lib/apt/lists/*\n\
+             COPY --link --chown=1000:1000 go.mod go.sum ./\n\
+             COPY [\"src/stage{stage}\", \"/src/stage{stage}\"]\n\
+             RUN <<EOF\nset -eux\nfor f in /src/stage{stage}/*; do\n  echo \"building $f\"\n\
+             done\nmake -j\"$(nproc)\" VERSION=\"${{VERSION_{stage}}}\"\nEOF\n\
+             COPY <<-'CONFIG' /etc/stage{stage}.conf\n\tname = stage{stage}\n\tlevel = debug\n\
+             \tpath = /opt/tool{stage}\nCONFIG\n\
+             RUN curl -fsSL \"https://example.com/tool-${{VERSION_{stage}}}-${{TARGETOS}}-${{TARGETARCH}}.tar.gz\" \\\n    \
+             | tar -xz -C /opt \\\n    && echo \"${{CHECKSUM_{stage}}}  /opt/tool\" | sha256sum -c -\n\
+             EXPOSE 80{:02}/tcp 90{:02}/udp\nVOLUME [\"/data/{stage}\"]\nUSER 1000:1000\n\
+             HEALTHCHECK --interval=30s --timeout=3s CMD [\"/opt/tool{stage}/bin/check\", \"--quiet\"]\n\
+             ONBUILD COPY . /src/onbuild{stage}\nSTOPSIGNAL SIGTERM\n\
+             SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n\
+             ENTRYPOINT [\"/opt/tool{stage}/bin/run\"]\nCMD --stage={stage} [\"serve\", \"--port\", \"80{:02}\"]\n",
+            stage % 100,
+            stage % 100,
+            stage % 100
+        );
+    }
+    s
+}
+
+fn bench_parse(c: &mut Criterion) {
+    let text = generate(100);
+    let lines = text.lines().count();
+    let parsed = parse(text.as_bytes()).map(|d| d.nodes.len());
+    assert!(
+        parsed.is_ok(),
+        "generated Dockerfile must parse: {parsed:?}"
+    );
+    eprintln!(
+        "generated Dockerfile: {} bytes, {lines} lines, {parsed:?} instructions",
+        text.len()
+    );
+
+    let mut group = c.benchmark_group("parse");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("100 stages", |b| {
+        b.iter(|| parse(black_box(text.as_bytes())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_parse);
+criterion_main!(benches);
