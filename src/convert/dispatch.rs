@@ -9,7 +9,7 @@ use super::names::{StepCounter, go_list, go_quote_list, uppercase_keyword};
 use super::plan::{Base, ImageRequest, Plan};
 use super::{ConvertError, ConvertOptions, Converted, ResolvedImage};
 use crate::dockerfile::Span;
-use crate::frontend::{NetworkMode, ResolveMode};
+use crate::frontend::NetworkMode;
 use crate::instructions::{
     AddCommand, ArgCommand, Command, CopyCommand, MountType, NetworkMode as RunNetwork, RunCommand,
     SecurityMode as RunSecurity, ShareMode, ShellDependentCmdLine, SourcesAndDest,
@@ -287,11 +287,7 @@ impl<'a> Dispatcher<'a> {
         let state = if empty {
             None
         } else {
-            let mode = match self.opts.resolve_mode {
-                ResolveMode::Default => llb::ResolveMode::Default,
-                ResolveMode::Pull => llb::ResolveMode::Pull,
-                ResolveMode::Local => llb::ResolveMode::Local,
-            };
+            let mode = self.opts.resolve_mode;
             let meta = self
                 .located(name, stage.source.span)
                 .description(llb::DOCKERFILE_COMMAND_KEY, stage.source.code.clone());

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use crate::llb::ResolveMode;
+
 /// Option key prefixes and names.
 const BUILD_ARG: &str = "build-arg:";
 const LABEL: &str = "label:";
@@ -19,26 +21,6 @@ pub enum OptionError {
     },
     #[error("{0} is not supported by this frontend yet")]
     Unsupported(String),
-}
-
-/// How image references are resolved (`image-resolve-mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ResolveMode {
-    #[default]
-    Default,
-    Pull,
-    Local,
-}
-
-impl ResolveMode {
-    /// The wire value for `ResolveImageConfig` and the `image.resolvemode` attr.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResolveMode::Default => "default",
-            ResolveMode::Pull => "pull",
-            ResolveMode::Local => "local",
-        }
-    }
 }
 
 /// The default network mode of RUN steps (`force-network-mode`).
@@ -217,11 +199,9 @@ fn parse_no_cache(v: Option<&str>) -> NoCache {
 }
 
 fn parse_resolve_mode(v: &str) -> Result<ResolveMode, OptionError> {
-    match v {
-        "" | "default" => Ok(ResolveMode::Default),
-        "pull" => Ok(ResolveMode::Pull),
-        "local" => Ok(ResolveMode::Local),
-        _ => Err(OptionError::Invalid {
+    match ResolveMode::parse(v) {
+        Some(mode) => Ok(mode),
+        None => Err(OptionError::Invalid {
             key: "image-resolve-mode".into(),
             value: v.into(),
             reason: "expected default, pull or local",

@@ -19,6 +19,8 @@ mod pattern;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+pub(crate) use crate::dockerfile::go_quote;
+
 pub use lexer::MAX_NESTING;
 
 /// Variables visible to an expansion.
@@ -204,47 +206,6 @@ pub fn expand_heredoc(content: &str, env: &dyn Env) -> Result<Expanded, ShellErr
     let p = Lexer::new('\\').process_with(content, env, options)?;
     let used = p.used();
     Ok(Expanded { text: p.text, used })
-}
-
-/// Quote a string like Go's `%q` / `strconv.Quote`, for error messages that match upstream.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if is_go_printable(c) => out.push(c),
-            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (c as u32) < 0x1_0000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push_str(&format!("\\U{:08x}", c as u32)),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Go's `strconv.IsPrint`, approximately: no control, format, private-use or space
-/// characters other than U+0020.
-fn is_go_printable(c: char) -> bool {
-    if c.is_ascii() {
-        return (' '..='~').contains(&c);
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(c,
-            '\u{ad}' | '\u{600}'..='\u{605}' | '\u{61c}' | '\u{6dd}' | '\u{70f}' | '\u{180e}'
-            | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}'
-            | '\u{e000}'..='\u{f8ff}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
-            | '\u{e0000}'..='\u{e007f}' | '\u{f0000}'..)
-        || (c as u32 & 0xfffe) == 0xfffe)
 }
 
 #[cfg(test)]
