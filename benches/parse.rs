@@ -72,8 +72,13 @@ fn bench_parse(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("parse");
     group.throughput(Throughput::Bytes(text.len() as u64));
+    // parse and free the AST
     group.bench_function("100 stages", |b| {
         b.iter(|| parse(black_box(text.as_bytes())))
+    });
+    // parse only (the AST is freed outside the timing)
+    group.bench_function("100 stages, drop excluded", |b| {
+        b.iter_with_large_drop(|| parse(black_box(text.as_bytes())))
     });
     group.finish();
 }
