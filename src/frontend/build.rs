@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::dockerignore;
 use super::options::{BuildOptions, OptionError};
-use super::{dockerignore, syntax};
 use crate::convert::{self, ConvertError, ConvertOptions, ImageRequest, Plan, PlanInputs};
 use crate::dockerfile;
 use crate::gateway::{
@@ -455,7 +455,7 @@ struct Forward {
     cmdline: String,
 }
 
-fn forward_target(opts: &BuildOptions, dockerfile: &[u8]) -> Option<Forward> {
+fn forward_target(opts: &BuildOptions, text: &[u8]) -> Option<Forward> {
     if opts.forwarded_cmdline.is_some() {
         return None;
     }
@@ -465,8 +465,8 @@ fn forward_target(opts: &BuildOptions, dockerfile: &[u8]) -> Option<Forward> {
             arg.clone(),
         ),
         None => {
-            let found = syntax::detect(dockerfile)?;
-            (found.reference, found.cmdline)
+            let found = dockerfile::detect_syntax(text)?;
+            (found.value, found.full)
         }
     };
     // Started directly as this image (e.g. `buildctl --frontend gateway.v0`): the directive

@@ -4,7 +4,6 @@
 mod build;
 pub mod dockerignore;
 pub mod options;
-pub mod syntax;
 
 pub use build::{FrontendError, build};
 pub use options::{BuildOptions, NetworkMode, NoCache, OptionError, ResolveMode};
