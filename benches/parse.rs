@@ -1,10 +1,17 @@
-//! Parser throughput on a large generated multi-stage Dockerfile.
+//! Throughput on a large generated multi-stage Dockerfile: parsing alone, parsing plus typed
+//! instructions with every word expanded, and the whole conversion to a marshaled LLB
+//! definition (what `rustfront debug llb` does, minus image resolution).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rustfront::convert::{self, ConvertOptions, Plan, PlanInputs};
 use rustfront::dockerfile::parse;
+use rustfront::instructions;
+use rustfront::llb::{self, MarshalOptions, Platform};
+use rustfront::shell::Lexer;
 
 /// A Dockerfile with `stages` stages (about 50 lines each): global and stage ARGs, ENV and
 /// LABEL lists, long continued RUN lines, heredocs, COPY --from chains, JSON forms and
@@ -83,5 +90,69 @@ fn bench_parse(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_parse);
+/// Parse, build typed instructions and expand every command's words with a stage env.
+fn parse_and_expand(text: &str) -> usize {
+    let Ok(parsed) = parse(text.as_bytes()) else {
+        return 0;
+    };
+    let Ok((stages, _)) = instructions::parse_dockerfile(&parsed) else {
+        return 0;
+    };
+    let lexer = Lexer::new(parsed.escape);
+    let env: BTreeMap<String, String> = [("PATH", "/usr/bin"), ("TARGETOS", "linux")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let mut expanded = 0;
+    for stage in stages {
+        for mut command in stage.commands {
+            if command
+                .expand(&mut |w: &str| lexer.process_word(w, &env).map(|e| e.text))
+                .is_ok()
+            {
+                expanded += 1;
+            }
+        }
+    }
+    expanded
+}
+
+/// The whole conversion: plan, dispatch, marshal.
+fn to_llb(text: &str) -> usize {
+    let Ok(parsed) = parse(text.as_bytes()) else {
+        return 0;
+    };
+    let platform = Platform::new("linux", "amd64");
+    let opts = ConvertOptions::new("Dockerfile", text.as_bytes(), platform.clone());
+    let Ok(plan) = Plan::new(&PlanInputs {
+        dockerfile: &parsed,
+        build_args: &opts.build_args,
+        target: None,
+        build_platform: &platform,
+        target_platform: None,
+    }) else {
+        return 0;
+    };
+    convert::convert(&plan, &opts, parsed.escape, &BTreeMap::new())
+        .ok()
+        .and_then(|c| llb::marshal(c.state.as_ref(), &MarshalOptions::default()).ok())
+        .map_or(0, |d| d.def.len())
+}
+
+fn bench_pipeline(c: &mut Criterion) {
+    let text = generate(100);
+    assert!(parse_and_expand(&text) > 1000, "commands must expand");
+    assert!(to_llb(&text) > 500, "the generated Dockerfile must convert");
+    let mut group = c.benchmark_group("pipeline");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("parse + expand, 100 stages", |b| {
+        b.iter(|| parse_and_expand(black_box(&text)))
+    });
+    group.bench_function("to LLB, 100 stages", |b| {
+        b.iter(|| to_llb(black_box(&text)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_parse, bench_pipeline);
 criterion_main!(benches);
