@@ -88,10 +88,18 @@ fn read(file: &str) -> Result<Vec<u8>, String> {
     std::fs::read(file).map_err(|e| format!("{file}: {e}"))
 }
 
+fn parse_error(file: &str, e: &dockerfile::ParseError) -> String {
+    if e.line == 0 {
+        format!("{file}: {}", e.message)
+    } else {
+        format!("{file}:{}: {}", e.line, e.message)
+    }
+}
+
 fn debug_ast(file: &str) -> Result<String, String> {
     let data = read(file)?;
     let parsed =
-        dockerfile::parse(&data).map_err(|e| format!("{file}:{}: {}", e.line, e.message))?;
+        dockerfile::parse(&data).map_err(|e| parse_error(file, &e))?;
     Ok(parsed.dump() + "\n")
 }
 
@@ -122,7 +130,7 @@ fn debug_llb(file: &str, rest: &[&str]) -> Result<String, String> {
     }
     let data = read(file)?;
     let parsed =
-        dockerfile::parse(&data).map_err(|e| format!("{file}:{}: {}", e.line, e.message))?;
+        dockerfile::parse(&data).map_err(|e| parse_error(file, &e))?;
     let build_platform = Platform::new("linux", "amd64");
     let mut opts = ConvertOptions::new(file, &data, build_platform.clone());
     opts.build_args = build_args;
