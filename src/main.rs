@@ -98,8 +98,7 @@ fn parse_error(file: &str, e: &dockerfile::ParseError) -> String {
 
 fn debug_ast(file: &str) -> Result<String, String> {
     let data = read(file)?;
-    let parsed =
-        dockerfile::parse(&data).map_err(|e| parse_error(file, &e))?;
+    let parsed = dockerfile::parse(&data).map_err(|e| parse_error(file, &e))?;
     Ok(parsed.dump() + "\n")
 }
 
@@ -129,8 +128,7 @@ fn debug_llb(file: &str, rest: &[&str]) -> Result<String, String> {
         }
     }
     let data = read(file)?;
-    let parsed =
-        dockerfile::parse(&data).map_err(|e| parse_error(file, &e))?;
+    let parsed = dockerfile::parse(&data).map_err(|e| parse_error(file, &e))?;
     let build_platform = Platform::new("linux", "amd64");
     let mut opts = ConvertOptions::new(file, &data, build_platform.clone());
     opts.build_args = build_args;
