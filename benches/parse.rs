@@ -140,7 +140,9 @@ fn to_llb(text: &str) -> usize {
 }
 
 fn bench_pipeline(c: &mut Criterion) {
-    let text = generate(100);
+    // `CMD --stage=…` exercises the parser's flag handling, but CMD takes no flags: the
+    // instruction layer rightly rejects it, so drop it here.
+    let text = generate(100).replace("CMD --stage=", "# CMD --stage=");
     assert!(parse_and_expand(&text) > 1000, "commands must expand");
     assert!(to_llb(&text) > 500, "the generated Dockerfile must convert");
     let mut group = c.benchmark_group("pipeline");
