@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
-use rustfront::shell::{Lexer, ShellError};
+use rustfront::shell::{self, Lexer, ShellError};
 use rustfront::{dockerfile, instructions};
 
 fuzz_target!(|data: &[u8]| {
@@ -24,6 +24,9 @@ fuzz_target!(|data: &[u8]| {
         lexer.process_word(w, &env).map(|e| e.text)
     };
     let mut split = |w: &str| lexer.process_words(w, &env);
+    // Heredoc bodies keep their quotes (BuildKit's raw expander).
+    let mut expand_body =
+        |w: &str| -> Result<String, ShellError> { shell::expand_heredoc(w, &env).map(|e| e.text) };
     for mut stage in stages {
         let _ = stage.expand_from(&mut expand);
         for mut command in stage.commands {
@@ -32,10 +35,10 @@ fuzz_target!(|data: &[u8]| {
             }
             let _ = command.expand(&mut expand);
             if let instructions::Command::Copy(c) = &mut command {
-                let _ = c.sources.expand_contents(&mut expand);
+                let _ = c.sources.expand_contents(&mut expand_body);
             }
             if let instructions::Command::Add(c) = &mut command {
-                let _ = c.sources.expand_contents(&mut expand);
+                let _ = c.sources.expand_contents(&mut expand_body);
             }
         }
     }
