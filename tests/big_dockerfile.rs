@@ -85,7 +85,11 @@ fn generate() -> (String, Expected) {
 #[test]
 fn sixteen_mib_dockerfile_parses_correctly() {
     let (text, expected) = generate();
-    assert!(text.len() >= TARGET_SIZE, "generated only {} bytes", text.len());
+    assert!(
+        text.len() >= TARGET_SIZE,
+        "generated only {} bytes",
+        text.len()
+    );
 
     let parsed = dockerfile::parse(text.as_bytes()).expect("the big Dockerfile parses");
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use libfuzzer_sys::fuzz_target;
 use rustfront::convert::{self, ConvertOptions, Plan, PlanInputs};
-use rustfront::llb::{self, MarshalOptions, Platform};
 use rustfront::dockerfile;
+use rustfront::llb::{self, MarshalOptions, Platform};
 
 /// Larger inputs only slow the fuzzer down; the parser target covers them.
 const MAX_INPUT: usize = 64 * 1024;

@@ -20,9 +20,8 @@ fuzz_target!(|data: &[u8]| {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-    let mut expand = |w: &str| -> Result<String, ShellError> {
-        lexer.process_word(w, &env).map(|e| e.text)
-    };
+    let mut expand =
+        |w: &str| -> Result<String, ShellError> { lexer.process_word(w, &env).map(|e| e.text) };
     let mut split = |w: &str| lexer.process_words(w, &env);
     // Heredoc bodies keep their quotes (BuildKit's raw expander).
     let mut expand_body =
