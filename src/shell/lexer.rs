@@ -10,6 +10,23 @@ use super::{Env, Options};
 /// Nesting limit for `${…${…}…}`: every level is a recursion, so it needs a bound.
 pub const MAX_NESTING: usize = 256;
 
+/// The most a single `${name/pattern/replacement}` may produce. Nested replacements multiply
+/// a value's size at every level (`${v//x/$0$0}`, or an empty pattern inserting between every
+/// character), so without a cap a short word expands to gigabytes; no real Dockerfile comes
+/// near this. Other operators never grow a value.
+pub const MAX_OPERATOR_RESULT: usize = 256 * 1024;
+
+fn capped(result: String) -> Result<String, String> {
+    if result.len() > MAX_OPERATOR_RESULT {
+        Err(format!(
+            "expansion result is larger than {} KiB",
+            MAX_OPERATOR_RESULT / 1024
+        ))
+    } else {
+        Ok(result)
+    }
+}
+
 /// What one run of the processor produces.
 #[derive(Debug, Default)]
 pub(crate) struct Output {
@@ -491,7 +508,7 @@ impl Processor<'_> {
             None => String::new(),
         };
         let compiled = pattern::compile(&pattern, true).map_err(|e| bad_pattern(&pattern, &e))?;
-        Ok(if all {
+        capped(if all {
             compiled.replace_all(&value, &replacement)
         } else {
             compiled.replace_first(&value, &replacement)

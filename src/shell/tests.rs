@@ -610,3 +610,20 @@ fn random_inputs_never_panic() {
         let _ = expand_heredoc(&word, &e);
     }
 }
+
+#[test]
+fn multiplying_replacements_are_capped() {
+    // Each level doubles the value; 20 levels would be 2^20 times the input.
+    let e = env(&[("V", "abcdefgh")]);
+    let mut word = "${V}".to_string();
+    for _ in 0..20 {
+        word = format!("${{V//?/{word}}}");
+    }
+    let err = lex().process_word(&word, &e).unwrap_err();
+    assert!(err.0.contains("larger than"), "{}", err.0);
+    // A large value passes through the other operators untouched.
+    let big = "x".repeat(MAX_OPERATOR_RESULT * 2);
+    let e = env(&[("BIG", big.as_str())]);
+    assert_eq!(lex().process_word("${BIG:-d}", &e).map(|x| x.text.len()), Ok(big.len()));
+    assert_eq!(lex().process_word("${BIG#x}", &e).map(|x| x.text.len()), Ok(big.len() - 1));
+}
