@@ -1,29 +1,43 @@
 //! The environment of a stage as RUN sees it and as expansions see it.
 
+use std::collections::{BTreeMap, HashMap};
+
 use crate::shell;
 
 /// Ordered `KEY=value` pairs where setting a key again moves it to the end — the order
 /// BuildKit's state env gives an ExecOp. (The image config's `Env` keeps positions instead;
-/// see [`super::image::ImageConfig::set_env`].)
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct EnvList(Vec<(String, String)>);
+/// see [`super::image::ImageConfig::set_env`].) Setting is O(log n), so stages with many
+/// variables stay cheap.
+#[derive(Debug, Clone, Default)]
+pub struct EnvList {
+    /// Assignment sequence number → key and value, in assignment order.
+    order: BTreeMap<u64, (String, String)>,
+    /// Key → its current sequence number.
+    index: HashMap<String, u64>,
+    next: u64,
+}
 
 impl EnvList {
     pub fn set(&mut self, key: &str, value: &str) {
-        self.0.retain(|(k, _)| k != key);
-        self.0.push((key.to_string(), value.to_string()));
+        let seq = self.next;
+        self.next += 1;
+        if let Some(old) = self.index.insert(key.to_string(), seq) {
+            self.order.remove(&old);
+        }
+        self.order.insert(seq, (key.to_string(), value.to_string()));
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        let seq = self.index.get(key)?;
+        self.order.get(seq).map(|(_, v)| v.as_str())
     }
 
     /// `K=V` strings in order.
     pub fn to_vec(&self) -> Vec<String> {
-        self.0.iter().map(|(k, v)| format!("{k}={v}")).collect()
+        self.order
+            .values()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect()
     }
 
     /// Entries from `K=V` strings (an image config's `Env`).

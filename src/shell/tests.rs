@@ -624,6 +624,12 @@ fn multiplying_replacements_are_capped() {
     // A large value passes through the other operators untouched.
     let big = "x".repeat(MAX_OPERATOR_RESULT * 2);
     let e = env(&[("BIG", big.as_str())]);
-    assert_eq!(lex().process_word("${BIG:-d}", &e).map(|x| x.text.len()), Ok(big.len()));
-    assert_eq!(lex().process_word("${BIG#x}", &e).map(|x| x.text.len()), Ok(big.len() - 1));
+    assert_eq!(
+        lex().process_word("${BIG:-d}", &e).map(|x| x.text.len()),
+        Ok(big.len())
+    );
+    assert_eq!(
+        lex().process_word("${BIG#x}", &e).map(|x| x.text.len()),
+        Ok(big.len() - 1)
+    );
 }

@@ -72,6 +72,22 @@ struct StageState {
     base_config: Option<Vec<u8>>,
 }
 
+impl StageState {
+    /// Move everything a child stage inherits out of a finished stage, leaving only its
+    /// filesystem for `COPY --from`.
+    fn hand_over(&mut self) -> StageState {
+        StageState {
+            state: self.state.clone(),
+            image: std::mem::take(&mut self.image),
+            env: std::mem::take(&mut self.env),
+            dir: std::mem::take(&mut self.dir),
+            user: std::mem::take(&mut self.user),
+            platform: self.platform.clone(),
+            base_config: self.base_config.take(),
+        }
+    }
+}
+
 struct Dispatcher<'a> {
     plan: &'a Plan,
     opts: &'a ConvertOptions,
@@ -81,6 +97,8 @@ struct Dispatcher<'a> {
     context_paths: BTreeSet<String>,
     used_context: bool,
     done: Vec<Option<StageState>>,
+    /// How many reachable stages still have to start from each stage.
+    base_uses: Vec<usize>,
 }
 
 impl<'a> Dispatcher<'a> {
@@ -108,6 +126,7 @@ impl<'a> Dispatcher<'a> {
             context_paths: BTreeSet::new(),
             used_context: false,
             done: vec![None; plan.stages.len()],
+            base_uses: base_uses(plan),
         }
     }
 
@@ -183,9 +202,19 @@ impl<'a> Dispatcher<'a> {
                 base_config: None,
             },
             Base::Stage(base) => {
-                let mut parent = self.done[*base].clone().ok_or_else(|| {
+                let base = *base;
+                self.base_uses[base] = self.base_uses[base].saturating_sub(1);
+                let last_use = self.base_uses[base] == 0 && base != self.plan.target;
+                let done = self.done[base].as_mut().ok_or_else(|| {
                     ConvertError::at(stage.source.span, "base stage was not built")
                 })?;
+                // A stage's config is needed by the stages built on it; the last one takes it
+                // rather than copying it, so long FROM chains stay linear.
+                let mut parent = if last_use {
+                    done.hand_over()
+                } else {
+                    done.clone()
+                };
                 if stage.platform.is_some() {
                     parent.platform = platform.clone();
                 }
@@ -575,6 +604,19 @@ impl StageRun<'_, '_> {
             .context_paths
             .insert(llb::clean_path(&format!("/{src}")));
     }
+}
+
+/// For each stage, how many reachable stages are built `FROM` it.
+fn base_uses(plan: &Plan) -> Vec<usize> {
+    let mut uses = vec![0; plan.stages.len()];
+    for &index in &plan.reachable {
+        if let Base::Stage(base) = plan.stages[index].base {
+            if let Some(n) = uses.get_mut(base) {
+                *n += 1;
+            }
+        }
+    }
+    uses
 }
 
 /// Instructions that get a numbered vertex (`[stage 2/5]`).
