@@ -724,15 +724,28 @@ const KNOWN_KEYWORDS: [&str; 18] = [
 #[test]
 fn real_world_dockerfiles_parse() {
     // (file, FROM instructions, heredoc bodies), counted independently of the parser
-    let expected: [(&str, usize, usize); 24] = [
+    let expected: [(&str, usize, usize); 38] = [
+        ("astral-uv.Dockerfile", 2, 4),
         ("bom-flask.Dockerfile", 2, 0),
+        ("buildkit-archutil.Dockerfile", 19, 2),
+        ("buildkit-docs-dockerfile.Dockerfile", 5, 2),
+        ("buildkit-generated-files.Dockerfile", 4, 0),
+        ("buildx-docs.Dockerfile", 4, 2),
+        ("buildx-govulncheck.Dockerfile", 3, 1),
+        ("buildx-lint.Dockerfile", 8, 2),
+        ("buildx-vendor.Dockerfile", 6, 2),
+        ("cilium-hubble-relay.Dockerfile", 4, 0),
+        ("cilium-operator.Dockerfile", 6, 0),
         ("cpp-cmake.Dockerfile", 3, 0),
         ("crlf-dotnet.Dockerfile", 2, 0),
         ("docker-buildx.Dockerfile", 18, 0),
+        ("docker-cli-dev.Dockerfile", 6, 1),
         ("docker-cli-lint.Dockerfile", 2, 0),
         ("docker-cli-vendor.Dockerfile", 6, 2),
         ("docker-cli.Dockerfile", 18, 0),
+        ("docker-compose-docs.Dockerfile", 4, 2),
         ("docker-compose.Dockerfile", 7, 0),
+        ("docker-docs-archive.Dockerfile", 2, 0),
         ("dotnet-aspnet.Dockerfile", 2, 0),
         ("go-distroless.Dockerfile", 3, 0),
         ("heredoc-scripts.Dockerfile", 3, 5),
@@ -748,6 +761,7 @@ fn real_world_dockerfiles_parse() {
         ("python-uv-fastapi.Dockerfile", 3, 1),
         ("rails-ruby.Dockerfile", 3, 0),
         ("rust-cargo-chef.Dockerfile", 4, 0),
+        ("traefik-buildx.Dockerfile", 4, 0),
         ("windows-servercore.Dockerfile", 2, 0),
     ];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/real-world");
