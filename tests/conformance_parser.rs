@@ -724,7 +724,9 @@ const KNOWN_KEYWORDS: [&str; 18] = [
 #[test]
 fn real_world_dockerfiles_parse() {
     // (file, FROM instructions, heredoc bodies), counted independently of the parser
-    let expected: [(&str, usize, usize); 38] = [
+    let expected: [(&str, usize, usize); 42] = [
+        ("argo-cd.Dockerfile", 5, 0),
+        ("astral-ruff.Dockerfile", 2, 0),
         ("astral-uv.Dockerfile", 2, 4),
         ("bom-flask.Dockerfile", 2, 0),
         ("buildkit-archutil.Dockerfile", 19, 2),
@@ -755,12 +757,14 @@ fn real_world_dockerfiles_parse() {
         ("modern-flags.Dockerfile", 2, 0),
         ("nginx-spa.Dockerfile", 2, 1),
         ("node-pnpm-nextjs.Dockerfile", 4, 0),
+        ("ollama.Dockerfile", 18, 0),
         ("onbuild-base.Dockerfile", 1, 1),
         ("php-fpm-laravel.Dockerfile", 3, 1),
         ("prometheus.Dockerfile", 1, 0),
         ("python-uv-fastapi.Dockerfile", 3, 1),
         ("rails-ruby.Dockerfile", 3, 0),
         ("rust-cargo-chef.Dockerfile", 4, 0),
+        ("tailscale.Dockerfile", 2, 0),
         ("traefik-buildx.Dockerfile", 4, 0),
         ("windows-servercore.Dockerfile", 2, 0),
     ];
