@@ -724,7 +724,7 @@ const KNOWN_KEYWORDS: [&str; 18] = [
 #[test]
 fn real_world_dockerfiles_parse() {
     // (file, FROM instructions, heredoc bodies), counted independently of the parser
-    let expected: [(&str, usize, usize); 42] = [
+    let expected: [(&str, usize, usize); 46] = [
         ("argo-cd.Dockerfile", 5, 0),
         ("astral-ruff.Dockerfile", 2, 0),
         ("astral-uv.Dockerfile", 2, 4),
@@ -738,6 +738,7 @@ fn real_world_dockerfiles_parse() {
         ("buildx-vendor.Dockerfile", 6, 2),
         ("cilium-hubble-relay.Dockerfile", 4, 0),
         ("cilium-operator.Dockerfile", 6, 0),
+        ("containerd-test.Dockerfile", 11, 0),
         ("cpp-cmake.Dockerfile", 3, 0),
         ("crlf-dotnet.Dockerfile", 2, 0),
         ("docker-buildx.Dockerfile", 18, 0),
@@ -749,6 +750,7 @@ fn real_world_dockerfiles_parse() {
         ("docker-compose.Dockerfile", 7, 0),
         ("docker-docs-archive.Dockerfile", 2, 0),
         ("dotnet-aspnet.Dockerfile", 2, 0),
+        ("envoy.Dockerfile", 2, 0),
         ("go-distroless.Dockerfile", 3, 0),
         ("heredoc-scripts.Dockerfile", 3, 5),
         ("java-gradle-spring.Dockerfile", 4, 0),
@@ -759,6 +761,8 @@ fn real_world_dockerfiles_parse() {
         ("node-pnpm-nextjs.Dockerfile", 4, 0),
         ("ollama.Dockerfile", 18, 0),
         ("onbuild-base.Dockerfile", 1, 1),
+        ("otel-demo-checkout.Dockerfile", 2, 0),
+        ("otel-demo-frontend.Dockerfile", 3, 0),
         ("php-fpm-laravel.Dockerfile", 3, 1),
         ("prometheus.Dockerfile", 1, 0),
         ("python-uv-fastapi.Dockerfile", 3, 1),
