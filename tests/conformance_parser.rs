@@ -844,6 +844,40 @@ fn real_world_details() {
         .iter()
         .find(|n| n.original.contains("xx-go --wrap && "));
     assert!(build.is_some_and(|n| !n.original.contains("override the default")));
+
+    // docker/cli Dockerfile.dev: `<<-'EOF'` whose body holds two nested `<<-` heredocs
+    let cli_dev = read("docker-cli-dev.Dockerfile");
+    let motd = cli_dev.nodes.iter().flat_map(|n| &n.heredocs).next();
+    assert_eq!(
+        motd.map(|h| (h.name.as_str(), h.chomp, h.expand)),
+        Some(("EOF", true, false))
+    );
+    assert!(motd.is_some_and(|h| h.content.contains("\tEOM\n") && h.content.contains("\tEOB\n")));
+    // buildx lint: a quoted `<<'EOF'` body with an inner unquoted `cat <<eot`
+    let lint = read("buildx-lint.Dockerfile");
+    let gopls = lint.nodes.iter().flat_map(|n| &n.heredocs).next();
+    assert!(gopls.is_some_and(|h| h.name == "EOF" && !h.expand && h.content.contains("\neot\n")));
+    // buildkit archutil: `# check=` directive, ARGs before the first FROM, heredoc after a
+    // continued flag list
+    let archutil = read("buildkit-archutil.Dockerfile");
+    assert_eq!(archutil.directive("check"), Some("error=true"));
+    let leading_args = archutil
+        .nodes
+        .iter()
+        .take_while(|n| n.keyword != "from")
+        .filter(|n| n.keyword == "arg")
+        .count();
+    assert_eq!(leading_args, 6);
+    let generate = archutil.nodes.iter().find(|n| !n.heredocs.is_empty());
+    assert!(generate.is_some_and(|n| n.keyword == "run" && n.flags.len() == 2));
+    // tailscale: `<go.toolchain.rev` is an input redirection, not a heredoc
+    let tailscale = read("tailscale.Dockerfile");
+    assert!(
+        tailscale
+            .nodes
+            .iter()
+            .any(|n| n.original.contains("read -r REV <go.toolchain.rev") && n.heredocs.is_empty())
+    );
 }
 
 // ---------------------------------------------------------------------------------------
