@@ -299,6 +299,41 @@ def image_config(d: Daemon, ref: str) -> dict:
     return json.loads(small[manifest[0]["Config"]])
 
 
+def platform_configs(d: Daemon, ref: str) -> list[dict]:
+    """Per-platform summaries of a multi-platform image (its index), from `docker save`."""
+    proc = subprocess.Popen(d.cmd("save", ref), env=d.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    blobs: dict[str, bytes] = {}
+    assert proc.stdout is not None
+    with tarfile.open(fileobj=proc.stdout, mode="r|") as tf:
+        for m in tf:
+            if m.isfile() and m.size <= 8 << 20:
+                f = tf.extractfile(m)
+                if f is not None:
+                    blobs[m.name] = f.read()
+    if proc.wait() != 0:
+        raise RuntimeError(f"docker save {ref} failed")
+
+    def blob(digest: str) -> dict:
+        return json.loads(blobs["blobs/sha256/" + digest.split(":", 1)[1]])
+
+    index = blob(json.loads(blobs["index.json"])["manifests"][0]["digest"])
+    out = []
+    for m in index.get("manifests", []):
+        platform = m.get("platform", {})
+        if platform.get("architecture") == "unknown":  # attestation manifests
+            continue
+        config = blob(blob(m["digest"])["config"]["digest"])
+        out.append({
+            "platform": f"{platform.get('os')}/{platform.get('architecture')}",
+            "architecture": config.get("architecture"),
+            "os": config.get("os"),
+            "env": config.get("config", {}).get("Env"),
+            "labels": config.get("config", {}).get("Labels"),
+            "history": [h.get("created_by") for h in config.get("history", [])],
+        })
+    return sorted(out, key=lambda c: c["platform"])
+
+
 TYPE_NAMES = {
     tarfile.REGTYPE: "file",
     tarfile.AREGTYPE: "file",
@@ -698,6 +733,30 @@ class Harness:
         self.all_cached(d, check, second)
         remove_images(d, tag)
 
+    # -- one build for two platforms
+    def multi_platform(self, d: Daemon) -> None:
+        check = "multi-platform (linux/amd64,linux/arm64)"
+        if not self.wanted(check):
+            return
+        if not d.cache_export:
+            self.report.skip(d.name, check, "exporting several platforms needs the containerd image store")
+            return
+        ctx = Path(__file__).resolve().parent / "multi-platform"
+        summaries = {}
+        for side, frontend in (("builtin", BUILTIN), ("test", self.frontend)):
+            tag = self.tag("multi-platform", side)
+            res = build(d, ctx, tag, frontend, extra=["--platform", "linux/amd64,linux/arm64"])
+            if not res.ok:
+                self.report.fail(d.name, check, f"{side} build failed", res.why())
+                return
+            summaries[side] = platform_configs(d, tag)
+            remove_images(d, tag)
+        a, b = summaries["builtin"], summaries["test"]
+        platforms = [c["platform"] for c in b]
+        self.report.check(a == b and platforms == ["linux/amd64", "linux/arm64"], d.name, check,
+                          f"platforms {platforms}",
+                          f"builtin: {json.dumps(a, indent=1)}\nours: {json.dumps(b, indent=1)}")
+
     # -- inline cache through the local registry
     def cache_inline(self, d: Daemon) -> None:
         """Docker 26: --cache-to type=inline --push. Docker 20.10 cannot export with --cache-to, but its
@@ -748,6 +807,7 @@ class Harness:
         self.layer_cache(d)
         self.cache_local(d)
         self.cache_inline(d)
+        self.multi_platform(d)
 
     def main(self) -> int:
         t0 = time.monotonic()
