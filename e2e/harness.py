@@ -29,6 +29,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
 CASES_DIR = REPO / "e2e" / "cases"
+HTTP_ROOT = REPO / "e2e" / "http-root"  # served on 127.0.0.1:HTTP_PORT for ADD <url> cases
+HTTP_PORT = 8731
 BK = Path(os.environ.get("BK_ROOT", "/var/lib/buildkit-env"))
 REGISTRY = os.environ.get("E2E_REGISTRY", "localhost:5000")
 OUT_REPO = "rustfront-e2e-out"  # local tag namespace for images built by the harness
@@ -472,6 +474,8 @@ class Case:
     config: dict[str, object] = field(default_factory=dict)  # config field -> expected value
     run: tuple[list[str], str] | None = None  # (command or [] for default, expected output substring)
     check_name: str = ""  # name of the check (default: compare <name>)
+    daemons: tuple[str, ...] = ()  # only these daemons (empty: all), for features old builtins lack
+    why_only: str = ""
 
 
 def cases() -> list[Case]:
@@ -536,6 +540,18 @@ def cases() -> list[Case]:
             config={"User": "usr:grp", "WorkingDir": "/work/sub", "StopSignal": "SIGINT"},
             run=([], "1|two words|-x|legacy form value|spicy"),
         ),
+        Case(
+            "add-url", ca / "add-url",
+            present={"/downloads/payload.txt": {"type": "file"},
+                     "/downloads/renamed.txt": {"uid": 1000, "gid": 1000},
+                     "/multi/other.txt": {}, "/multi/payload.txt": {}},
+            run=([], "downloaded over http\nsecond file"),
+        ),
+        Case(
+            "add-url-checksum", ca / "add-url-checksum",
+            present={"/checked.txt": {"type": "file"}},
+            daemons=("trixie",), why_only="ADD --checksum needs dockerfile 1.6 (the builtin of BuildKit 0.8 rejects it)",
+        ),
     ]
 
 
@@ -568,6 +584,9 @@ class Harness:
         """b_ctx/b_frontend: build side B from another context (e.g. with an injected syntax line)."""
         check = check or case.check_name or f"compare {case.name}"
         if not self.wanted(check):
+            return
+        if case.daemons and d.name not in case.daemons:
+            self.report.skip(d.name, check, case.why_only)
             return
         t0 = time.monotonic()
         ta, tb = self.tag(check, "builtin"), self.tag(check, "test")
@@ -812,10 +831,18 @@ class Harness:
     def main(self) -> int:
         t0 = time.monotonic()
         daemons = known_daemons()
+        # ADD <url> cases download from this loopback server (the daemons share the host's
+        # loopback); it lives exactly as long as the run.
+        server = subprocess.Popen(
+            [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(HTTP_ROOT),
+             str(HTTP_PORT)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             for name in self.args.daemons:
                 self.run_daemon(daemons[name])
         finally:
+            server.terminate()
+            server.wait(timeout=10)
             shutil.rmtree(self.tmp, ignore_errors=True)
         r = self.report
         print(f"# frontend under test: {self.frontend.label}; {r.skipped} skipped; {time.monotonic() - t0:.0f}s")

@@ -5,7 +5,7 @@ use super::run::INLINE_DOCUMENT;
 use crate::convert::ConvertError;
 use crate::dockerfile::Span;
 use crate::instructions::{AddCommand, CopyCommand, SourcesAndDest};
-use crate::llb::{self, Chown, Copy, FileOp, Mkdir, Mkfile, OpMeta, Output};
+use crate::llb::{self, Chown, Copy, FileOp, Http, Mkdir, Mkfile, OpMeta, Output};
 use crate::shell;
 
 impl StageRun<'_, '_> {
@@ -60,90 +60,126 @@ impl StageRun<'_, '_> {
                 "COPY --parents and --exclude are not supported by this frontend yet",
             ));
         }
-        let source = match &c.from {
+        if let Some(url) = c.sources.source_paths.iter().find(|w| is_remote(&w.text)) {
+            let kind = if is_git(&url.text) { "git ref" } else { "URL" };
+            return Err(ConvertError::at(
+                span,
+                format!("source can't be a {kind} for COPY"),
+            ));
+        }
+        let from = match &c.from {
             Some(from) => CopySource::Stage(self.stage_state(&from.text, span)?),
             None => CopySource::Context,
         };
-        self.copy_files(
-            "COPY",
-            &c.source.code,
+        self.copy_files(CopyRequest {
+            keyword: "COPY",
+            code: &c.source.code,
             span,
-            &c.sources,
-            source,
-            c.chown.as_ref().map(|w| w.text.as_str()),
-            c.chmod.as_ref().map(|w| w.text.as_str()),
-            false,
-        )
+            sources: &c.sources,
+            from,
+            chown: c.chown.as_ref().map(|w| w.text.as_str()),
+            chmod: c.chmod.as_ref().map(|w| w.text.as_str()),
+            unpack_local: false,
+            checksum: None,
+        })
     }
 
     pub(super) fn add(&mut self, a: &AddCommand) -> Result<(), ConvertError> {
         let span = a.source.span;
-        if !a.excludes.is_empty() || a.checksum.is_some() || a.keep_git_dir {
+        if !a.excludes.is_empty() || a.keep_git_dir {
             return Err(ConvertError::at(
                 span,
-                "ADD --exclude, --checksum and --keep-git-dir are not supported by this frontend yet",
+                "ADD --exclude and --keep-git-dir are not supported by this frontend yet",
             ));
         }
-        if let Some(remote) = a.sources.source_paths.iter().find(|w| is_remote(&w.text)) {
+        let paths = &a.sources.source_paths;
+        if let Some(git) = paths.iter().find(|w| is_git(&w.text)) {
             return Err(ConvertError::at(
                 span,
                 format!(
-                    "ADD of URLs and git repositories ({}) is not supported by this frontend yet",
-                    remote.text
+                    "ADD of git repositories ({}) is not supported by this frontend yet",
+                    git.text
                 ),
             ));
         }
-        self.copy_files(
-            "ADD",
-            &a.source.code,
+        let checksum = a.checksum.as_ref().map(|w| w.text.as_str());
+        if checksum.is_some() {
+            if paths.len() + a.sources.source_contents.len() != 1 {
+                return Err(ConvertError::at(
+                    span,
+                    "checksum can't be specified for multiple sources",
+                ));
+            }
+            if !paths.iter().all(|w| is_remote(&w.text)) {
+                return Err(ConvertError::at(
+                    span,
+                    "checksum can't be specified for non-HTTP sources",
+                ));
+            }
+        }
+        self.copy_files(CopyRequest {
+            keyword: "ADD",
+            code: &a.source.code,
             span,
-            &a.sources,
-            CopySource::Context,
-            a.chown.as_ref().map(|w| w.text.as_str()),
-            a.chmod.as_ref().map(|w| w.text.as_str()),
-            a.unpack.unwrap_or(true),
-        )
+            sources: &a.sources,
+            from: CopySource::Context,
+            chown: a.chown.as_ref().map(|w| w.text.as_str()),
+            chmod: a.chmod.as_ref().map(|w| w.text.as_str()),
+            unpack_local: a.unpack.unwrap_or(true),
+            checksum,
+        })
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn copy_files(
-        &mut self,
-        keyword: &str,
-        code: &str,
-        span: Span,
-        sources: &SourcesAndDest,
-        from: CopySource,
-        chown: Option<&str>,
-        chmod: Option<&str>,
-        unpack: bool,
-    ) -> Result<(), ConvertError> {
-        let err = |m: String| ConvertError::at(span, m);
-        let mode = chmod.map(|m| parse_chmod(m).map_err(err)).transpose()?;
-        let owner = chown.filter(|c| !c.is_empty()).map(Chown::parse);
-        let dest = copy_dest(&self.s.dir, &sources.dest.text);
-        let display = self.display_name(code, false);
-        let meta = self.step_meta(&display, span);
+    /// One COPY/ADD: a file op whose actions copy every source (context or stage paths, URLs,
+    /// heredocs) to the destination, each on the result of the one before.
+    fn copy_files(&mut self, req: CopyRequest<'_>) -> Result<(), ConvertError> {
+        let err = |m: String| ConvertError::at(req.span, m);
+        let mode = req.chmod.map(|m| parse_chmod(m).map_err(err)).transpose()?;
+        let owner = req.chown.filter(|c| !c.is_empty()).map(Chown::parse);
+        let dest = copy_dest(&self.s.dir, &req.sources.dest.text);
+        let display = self.display_name(req.code, false);
+        let meta = self.step_meta(&display, req.span);
 
         let mut op = FileOp::new(self.s.state.clone());
-        for src in &sources.source_paths {
-            let from_state = match &from {
-                CopySource::Context => {
-                    self.use_context(&src.text);
-                    Some(self.d.context.clone())
+        for src in &req.sources.source_paths {
+            let (from_state, copy) = if is_remote(&src.text) {
+                // Downloaded files are copied as they are: no unpacking, no wildcards.
+                let filename = url_filename(&src.text);
+                let mut http = Http::new(src.text.clone()).filename(filename.clone());
+                if let Some(checksum) = req.checksum {
+                    http = http.checksum(checksum);
                 }
-                CopySource::Stage(state) => state.clone(),
+                let download = http.meta(meta.clone()).build();
+                let copy = Copy {
+                    create_dest_path: true,
+                    ..Copy::new(format!("/{filename}"), dest.clone())
+                };
+                (Some(download), copy)
+            } else {
+                let from_state = match &req.from {
+                    CopySource::Context => {
+                        self.use_context(&src.text);
+                        Some(self.d.context.clone())
+                    }
+                    CopySource::Stage(state) => state.clone(),
+                };
+                let copy = Copy {
+                    attempt_unpack: req.unpack_local,
+                    ..Copy::dockerfile(llb::clean_path(&format!("/{}", src.text)), dest.clone())
+                };
+                (from_state, copy)
             };
+            let download = is_remote(&src.text);
             op = op.copy(
                 from_state,
                 Copy {
-                    mode,
+                    mode: mode.filter(|_| !(download && self.like_buildkit_0_8())),
                     owner: owner.clone(),
-                    attempt_unpack: unpack,
-                    ..Copy::dockerfile(llb::clean_path(&format!("/{}", src.text)), dest.clone())
+                    ..copy
                 },
             );
         }
-        let mut contents = sources.source_contents.clone();
+        let mut contents = req.sources.source_contents.clone();
         for content in &mut contents {
             if content.expand {
                 content.data = shell::expand_heredoc(&content.data, &self.s.env)
@@ -173,25 +209,41 @@ impl StageRun<'_, '_> {
         }
         self.s.state = Some(op.meta(meta).build().map_err(|e| err(e.to_string()))?);
 
-        let mut history = keyword.to_string();
-        if !self.legacy_history() {
-            if let Some(chown) = chown {
+        let mut history = req.keyword.to_string();
+        if !self.like_buildkit_0_8() {
+            if let Some(chown) = req.chown {
                 history.push_str(&format!(" --chown={chown}"));
             }
-            if let Some(chmod) = chmod {
+            if let Some(chmod) = req.chmod {
                 history.push_str(&format!(" --chmod={chmod}"));
             }
         }
-        for src in &sources.source_paths {
+        for src in &req.sources.source_paths {
             history.push_str(&format!(" {}", src.text));
         }
-        for content in &sources.source_contents {
+        for content in &req.sources.source_contents {
             history.push_str(&format!(" <<{}", content.path));
         }
-        history.push_str(&format!(" {}", sources.dest.text));
+        history.push_str(&format!(" {}", req.sources.dest.text));
         self.commit(history, true);
         Ok(())
     }
+}
+
+/// What one COPY or ADD asks for.
+struct CopyRequest<'a> {
+    keyword: &'static str,
+    code: &'a str,
+    span: Span,
+    sources: &'a SourcesAndDest,
+    /// Where path sources come from.
+    from: CopySource,
+    chown: Option<&'a str>,
+    chmod: Option<&'a str>,
+    /// ADD: unpack local archives.
+    unpack_local: bool,
+    /// ADD --checksum of the one URL source.
+    checksum: Option<&'a str>,
 }
 
 enum CopySource {
@@ -227,11 +279,35 @@ fn parse_chmod(value: &str) -> Result<u32, String> {
         })
 }
 
+/// An `http(s)://` source (git URLs included; see [`is_git`]).
 fn is_remote(src: &str) -> bool {
-    src.starts_with("http://")
-        || src.starts_with("https://")
-        || src.starts_with("git@")
-        || src.starts_with("git://")
+    src.starts_with("http://") || src.starts_with("https://") || is_git(src)
+}
+
+/// A git repository reference: `git@…`, `git://…`, `ssh://…`, or an http(s) URL of a `.git`
+/// repository (optionally with `#ref`).
+fn is_git(src: &str) -> bool {
+    if src.starts_with("git@") || src.starts_with("git://") || src.starts_with("ssh://") {
+        return true;
+    }
+    let without_fragment = src.split('#').next().unwrap_or(src);
+    (src.starts_with("http://") || src.starts_with("https://"))
+        && without_fragment.trim_end_matches('/').ends_with(".git")
+}
+
+/// The file name a download is saved as: the last element of the URL path, or `__unnamed__`.
+fn url_filename(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .split_once('/')
+        .map_or("", |(_, path)| path);
+    match path.trim_end_matches('/').rsplit('/').next() {
+        Some(name) if !name.is_empty() && name != "." => name.to_string(),
+        _ => "__unnamed__".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -254,5 +330,21 @@ mod tests {
         assert_eq!(parse_chmod("0644"), Ok(0o644));
         assert!(parse_chmod("u+x").is_err());
         assert!(parse_chmod("17777").is_err());
+    }
+
+    #[test]
+    fn url_sources() {
+        assert_eq!(
+            url_filename("https://example.invalid/a/b.tar.gz?x=1#y"),
+            "b.tar.gz"
+        );
+        assert_eq!(url_filename("http://example.invalid/dir/"), "dir");
+        assert_eq!(url_filename("http://example.invalid/"), "__unnamed__");
+        assert_eq!(url_filename("http://example.invalid"), "__unnamed__");
+        assert!(is_git("https://example.invalid/org/repo.git#v1"));
+        assert!(is_git("git@example.invalid:org/repo.git"));
+        assert!(!is_git("https://example.invalid/file.txt"));
+        assert!(is_remote("https://example.invalid/file.txt"));
+        assert!(!is_remote("./file.txt"));
     }
 }

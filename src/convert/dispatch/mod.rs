@@ -473,7 +473,7 @@ impl StageRun<'_, '_> {
                     retries: i64::from(health.retries),
                 });
                 // BuildKit 0.8's health config has no StartInterval field.
-                let with_start_interval = !self.legacy_history();
+                let with_start_interval = !self.like_buildkit_0_8();
                 self.commit(
                     format!("HEALTHCHECK {}", health.history_string(with_start_interval)),
                     false,
@@ -509,9 +509,10 @@ impl StageRun<'_, '_> {
         self.d.located(name, span).ignore_cache(self.ignore_cache)
     }
 
-    /// Whether to write history the way BuildKit 0.8 did (told apart by its missing merge op):
-    /// no COPY flags, no health-check StartInterval. The images are otherwise the same.
-    fn legacy_history(&self) -> bool {
+    /// Whether to match the builtin frontend of BuildKit 0.8 (told apart by its missing merge
+    /// op), whose images differ in details: history without COPY flags or health-check
+    /// StartInterval, and `ADD --chmod` not applied to downloads.
+    fn like_buildkit_0_8(&self) -> bool {
         !self.d.opts.has_cap("mergeop")
     }
 
