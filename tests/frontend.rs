@@ -340,3 +340,41 @@ ONBUILD LABEL mine=1
         .collect();
     assert_eq!(commands, ["echo from-base > /t", "echo from-stage > /s"]);
 }
+
+#[tokio::test]
+async fn add_url_downloads_with_checksum_and_refuses_git() {
+    let sum = "sha256:9f63d5cc0750937493c527a28ddeac70955c8bf9e535bacacb9ef36e785e82b4";
+    let dockerfile = format!(
+        "FROM busybox\nADD --checksum={sum} https://example.invalid/dl/tool.tar.gz /opt/\n"
+    );
+    let handle = run(with_dockerfile(&dockerfile), &[]).await;
+    let def = final_definition(&handle);
+    let http = source_ops(&def)
+        .into_iter()
+        .find(|s| s.identifier.starts_with("https://"))
+        .expect("http source");
+    assert_eq!(http.identifier, "https://example.invalid/dl/tool.tar.gz");
+    assert_eq!(http.attrs["http.filename"], "tool.tar.gz");
+    assert_eq!(http.attrs["http.checksum"], sum);
+    // Downloads need no build context.
+    assert!(
+        source_ops(&def)
+            .iter()
+            .all(|s| s.identifier != "local://context")
+    );
+
+    let git = "FROM busybox\nADD https://example.invalid/org/repo.git#v1 /src\n";
+    let handle = run(with_dockerfile(git), &[]).await;
+    let rec = handle.recorded();
+    let status = rec.the_return().error.as_ref().expect("an error Return");
+    assert!(
+        status.message.contains("Dockerfile:2"),
+        "{}",
+        status.message
+    );
+    assert!(
+        status.message.contains("git repositories"),
+        "{}",
+        status.message
+    );
+}
