@@ -283,8 +283,8 @@ def describe_steps(steps: list[Step]) -> str:
 # ----------------------------------------------------------------------------- image inspection
 
 
-def image_config(d: Daemon, ref: str) -> dict:
-    """The image's raw config JSON, read from `docker save` (works for both image stores)."""
+def saved_files(d: Daemon, ref: str) -> dict[str, bytes]:
+    """The small files (manifests, configs) of `docker save REF`, by archive path."""
     proc = subprocess.Popen(d.cmd("save", ref), env=d.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     small: dict[str, bytes] = {}
     assert proc.stdout is not None
@@ -297,23 +297,19 @@ def image_config(d: Daemon, ref: str) -> dict:
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.wait() != 0:
         raise RuntimeError(f"docker save {ref} failed: {err.strip()}")
+    return small
+
+
+def image_config(d: Daemon, ref: str) -> dict:
+    """The image's raw config JSON, read from `docker save` (works for both image stores)."""
+    small = saved_files(d, ref)
     manifest = json.loads(small["manifest.json"])
     return json.loads(small[manifest[0]["Config"]])
 
 
 def platform_configs(d: Daemon, ref: str) -> list[dict]:
     """Per-platform summaries of a multi-platform image (its index), from `docker save`."""
-    proc = subprocess.Popen(d.cmd("save", ref), env=d.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    blobs: dict[str, bytes] = {}
-    assert proc.stdout is not None
-    with tarfile.open(fileobj=proc.stdout, mode="r|") as tf:
-        for m in tf:
-            if m.isfile() and m.size <= 8 << 20:
-                f = tf.extractfile(m)
-                if f is not None:
-                    blobs[m.name] = f.read()
-    if proc.wait() != 0:
-        raise RuntimeError(f"docker save {ref} failed")
+    blobs = saved_files(d, ref)
 
     def blob(digest: str) -> dict:
         return json.loads(blobs["blobs/sha256/" + digest.split(":", 1)[1]])

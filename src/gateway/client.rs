@@ -107,6 +107,19 @@ impl GatewayClient {
         }
     }
 
+    async fn send_solve(
+        &self,
+        request: fe::SolveRequest,
+    ) -> Result<fe::SolveResponse, GatewayError> {
+        Ok(self
+            .rpc
+            .clone()
+            .solve(request)
+            .await
+            .map_err(GatewayError::rpc("Solve"))?
+            .into_inner())
+    }
+
     /// `Solve` a definition; returns the ref id (empty for an empty/scratch definition).
     ///
     /// Lazy unless `evaluate` is set (cap `gateway.solve.evaluate`, present since v0.8).
@@ -116,23 +129,13 @@ impl GatewayClient {
         cache_imports: &[CacheOptionsEntry],
         evaluate: bool,
     ) -> Result<String, GatewayError> {
-        const METHOD: &str = "Solve";
         let request = fe::SolveRequest {
             definition: Some(definition),
             cache_imports: cache_imports.to_vec(),
             evaluate,
-            allow_result_return: true,
-            allow_result_array_ref: true,
-            ..Default::default()
+            ..solve_request()
         };
-        let response = self
-            .rpc
-            .clone()
-            .solve(request)
-            .await
-            .map_err(GatewayError::rpc(METHOD))?
-            .into_inner();
-        single_ref_id(response)
+        single_ref_id(self.send_solve(request).await?)
     }
 
     /// `Solve` with another frontend (e.g. `gateway.v0` with opt `source=<image>` to forward to
@@ -143,22 +146,13 @@ impl GatewayClient {
         opts: BTreeMap<String, String>,
         inputs: BTreeMap<String, pb::Definition>,
     ) -> Result<fe::Result, GatewayError> {
-        const METHOD: &str = "Solve";
         let request = fe::SolveRequest {
             frontend: frontend.to_owned(),
             frontend_opt: opts.into_iter().collect(),
             frontend_inputs: inputs.into_iter().collect(),
-            allow_result_return: true,
-            allow_result_array_ref: true,
-            ..Default::default()
+            ..solve_request()
         };
-        let response = self
-            .rpc
-            .clone()
-            .solve(request)
-            .await
-            .map_err(GatewayError::rpc(METHOD))?
-            .into_inner();
+        let response = self.send_solve(request).await?;
         Ok(match response.result {
             Some(result) => result,
             // Only servers without allowResultReturn answer this way.
@@ -333,6 +327,15 @@ impl GatewayClient {
             Err(status) if status.code() == tonic::Code::Unimplemented => Ok(false),
             Err(status) => Err(GatewayError::rpc(METHOD)(status)),
         }
+    }
+}
+
+/// A Solve request asking for the current result format (as the Go client always does).
+fn solve_request() -> fe::SolveRequest {
+    fe::SolveRequest {
+        allow_result_return: true,
+        allow_result_array_ref: true,
+        ..Default::default()
     }
 }
 
