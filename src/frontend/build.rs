@@ -102,13 +102,15 @@ pub async fn build(
         return Ok(describe_subrequests());
     }
 
-    let loaded = load_dockerfile(client, &opts, &env.session_id).await?;
+    // Every solve carries the cache imports (BuildKit deduplicates importers).
+    let cache_imports = env.cache_imports()?;
+    let loaded = load_dockerfile(client, &opts, &env.session_id, &cache_imports).await?;
     if let Some(forward) = forward_target(&opts, &loaded.data) {
         return forward_to(client, env, forward).await;
     }
     let excludes = match &loaded.own_ignore {
         Some(data) => dockerignore::parse(data),
-        None => load_context_ignore(client, &opts, &env.session_id).await,
+        None => load_context_ignore(client, &opts, &env.session_id, &cache_imports).await,
     };
 
     let source = Arc::new(SourceMap {
@@ -176,8 +178,6 @@ pub async fn build(
         Some(m) => m,
         None => targets.len() > 1,
     };
-    let cache_imports = env.cache_imports()?;
-
     let mut images = Vec::with_capacity(targets.len());
     for target in &targets {
         let convert_opts = ConvertOptions {
@@ -372,6 +372,7 @@ async fn load_dockerfile(
     client: &GatewayClient,
     opts: &BuildOptions,
     session_id: &str,
+    cache_imports: &[CacheOptionsEntry],
 ) -> Result<LoadedDockerfile, FrontendError> {
     let filename = opts.filename.clone();
     let ignore_name = format!("{filename}.dockerignore");
@@ -388,7 +389,7 @@ async fn load_dockerfile(
         )
         .build();
     let definition = llb::marshal(Some(&local), &MarshalOptions::default())?;
-    let ref_id = client.solve(definition, &[], false).await?;
+    let ref_id = client.solve(definition, cache_imports, false).await?;
     let (data, filename) = match client.read_file(&ref_id, &filename, None).await {
         Ok(data) => (data, filename),
         Err(first) => match lowercase {
@@ -429,6 +430,7 @@ async fn load_context_ignore(
     client: &GatewayClient,
     opts: &BuildOptions,
     session_id: &str,
+    cache_imports: &[CacheOptionsEntry],
 ) -> Vec<String> {
     let local = Local::new(opts.context_local.clone())
         .session(session_id)
@@ -440,7 +442,7 @@ async fn load_context_ignore(
     let Ok(definition) = llb::marshal(Some(&local), &MarshalOptions::default()) else {
         return Vec::new();
     };
-    let Ok(ref_id) = client.solve(definition, &[], false).await else {
+    let Ok(ref_id) = client.solve(definition, cache_imports, false).await else {
         return Vec::new();
     };
     match client.read_file(&ref_id, ".dockerignore", None).await {
