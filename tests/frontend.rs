@@ -380,3 +380,28 @@ async fn add_url_downloads_with_checksum_and_refuses_git() {
         status.message
     );
 }
+
+#[tokio::test]
+async fn an_unknown_base_image_names_its_from_line() {
+    let handle = run(
+        with_dockerfile("FROM busybox\nRUN true\nFROM nothere:1 AS x\n"),
+        &[],
+    )
+    .await;
+    let rec = handle.recorded();
+    let status = rec.the_return().error.as_ref().expect("an error Return");
+    assert!(
+        status.message.contains("Dockerfile:3"),
+        "{}",
+        status.message
+    );
+    assert!(
+        status.message.contains("docker.io/library/nothere:1"),
+        "{}",
+        status.message
+    );
+    assert!(
+        !status.details.is_empty(),
+        "the source detail points at the FROM"
+    );
+}

@@ -166,13 +166,12 @@ impl Plan {
             .position(|s| s.implicit && s.base == Base::Image(reference.clone()))
     }
 
-    /// All stages, for `frontend.targets`-style listings: (name, index, base description).
-    pub fn stage_names(&self) -> Vec<Option<&str>> {
-        self.stages
-            .iter()
-            .filter(|s| !s.implicit)
-            .map(|s| s.stage.name.as_deref())
-            .collect()
+    /// Where a reachable stage names `reference` as its base (for resolution errors).
+    pub fn image_span(&self, reference: &str) -> Option<Span> {
+        self.reachable.iter().find_map(|&i| {
+            let stage = &self.stages[i];
+            (stage.base == Base::Image(reference.to_string())).then_some(stage.stage.source.span)
+        })
     }
 }
 

@@ -252,6 +252,18 @@ async fn build_platform_image(
     })
     .map_err(PlatformError::Convert)?;
     let resolved = resolve_images(client, &plan, convert_opts).await?;
+    let resolved = match resolved {
+        Ok(resolved) => resolved,
+        Err((request, message)) => {
+            let text = format!("{}: {message}", request.reference);
+            return Err(PlatformError::Convert(
+                match plan.image_span(&request.reference) {
+                    Some(span) => ConvertError::at(span, text),
+                    None => ConvertError::message(text),
+                },
+            ));
+        }
+    };
     let converted = convert::convert(&plan, convert_opts, parsed.escape, &resolved)
         .map_err(PlatformError::Convert)?;
     let definition = llb::marshal(
@@ -273,12 +285,15 @@ async fn build_platform_image(
     })
 }
 
+/// Resolved base images, or the image that failed with BuildKit's message.
+type Resolution = Result<BTreeMap<ImageRequest, convert::ResolvedImage>, (ImageRequest, String)>;
+
 /// Resolve every base image the plan needs, concurrently.
 async fn resolve_images(
     client: &GatewayClient,
     plan: &Plan,
     opts: &ConvertOptions,
-) -> Result<BTreeMap<ImageRequest, convert::ResolvedImage>, FrontendError> {
+) -> Result<Resolution, FrontendError> {
     let mode = opts.resolve_mode.as_str();
     let mut tasks = tokio::task::JoinSet::new();
     for request in plan.image_requests() {
@@ -307,9 +322,10 @@ async fn resolve_images(
     while let Some(joined) = tasks.join_next().await {
         let (request, answer) = joined
             .map_err(|e| FrontendError::Unsupported(format!("image resolution task: {e}")))?;
-        let image = answer.map_err(|e| {
-            FrontendError::Unsupported(format!("{}: {}", request.reference, e.message()))
-        })?;
+        let image = match answer {
+            Ok(image) => image,
+            Err(e) => return Ok(Err((request, e.message()))),
+        };
         resolved.insert(
             request,
             convert::ResolvedImage {
@@ -318,7 +334,7 @@ async fn resolve_images(
             },
         );
     }
-    Ok(resolved)
+    Ok(Ok(resolved))
 }
 
 /// The answer to `frontend.subrequests.describe`: only itself.
