@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::llb::Platform;
+
 /// Comment the official frontend puts on every history entry it adds.
 pub const HISTORY_COMMENT: &str = "buildkit.dockerfile.v0";
 
@@ -16,20 +18,9 @@ pub struct Image {
     pub created: Option<String>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub author: String,
-    #[serde(default)]
-    pub architecture: String,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub variant: String,
-    #[serde(default)]
-    pub os: String,
-    #[serde(
-        rename = "os.version",
-        default,
-        skip_serializing_if = "String::is_empty"
-    )]
-    pub os_version: String,
-    #[serde(rename = "os.features", default, skip_serializing_if = "Vec::is_empty")]
-    pub os_features: Vec<String>,
+    /// `os`, `architecture`, `variant`, `os.version`, `os.features`.
+    #[serde(flatten)]
+    pub platform: Platform,
     #[serde(default)]
     pub config: ImageConfig,
     #[serde(default)]
@@ -195,11 +186,9 @@ pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bi
 
 impl Image {
     /// The config a `FROM scratch` stage starts from.
-    pub fn scratch(os: &str, architecture: &str, variant: &str) -> Image {
+    pub fn scratch(platform: &Platform) -> Image {
         Image {
-            architecture: architecture.into(),
-            os: os.into(),
-            variant: variant.into(),
+            platform: platform.clone(),
             config: ImageConfig {
                 env: vec![format!("PATH={DEFAULT_PATH}")],
                 working_dir: "/".into(),
@@ -271,6 +260,8 @@ mod tests {
         assert_eq!(image.config.cmd, Some(vec!["sh".to_string()]));
         assert_eq!(image.config.extra.get("Foo"), Some(&Value::from(1)));
         assert!(!image.is_empty_base());
+        assert_eq!(image.platform, Platform::new("linux", "amd64"));
+        assert!(!image.extra.contains_key("os") && !image.extra.contains_key("architecture"));
         let out = serde_json::to_value(&image).unwrap();
         assert_eq!(out["moby.extra"], Value::Bool(true));
         assert_eq!(out["config"]["Foo"], Value::from(1));
@@ -300,7 +291,7 @@ mod tests {
 
     #[test]
     fn scratch_has_default_path_and_root_workdir() {
-        let image = Image::scratch("linux", "amd64", "");
+        let image = Image::scratch(&Platform::new("linux", "amd64"));
         assert_eq!(image.config.env_value("PATH"), Some(DEFAULT_PATH));
         assert_eq!(image.config.working_dir, "/");
         let out = serde_json::to_value(&image).unwrap();

@@ -143,13 +143,16 @@ impl<'a> Dispatcher<'a> {
             image.config.labels.insert(k.clone(), v.clone());
         }
         if let Some(p) = &self.opts.target_platform {
-            image.os = p.os.clone();
-            image.architecture = p.architecture.clone();
-            image.variant = p.variant.clone();
-            image.os_version = p.os_version.clone();
-            if !p.os_features.is_empty() {
-                image.os_features = p.os_features.clone();
-            }
+            // The requested platform wins; the base image's OS features stay unless it names some.
+            let base_features = std::mem::take(&mut image.platform.os_features);
+            image.platform = Platform {
+                os_features: if p.os_features.is_empty() {
+                    base_features
+                } else {
+                    p.os_features.clone()
+                },
+                ..p.clone()
+            };
         }
         Ok(Outcome {
             result: Converted {
@@ -194,7 +197,7 @@ impl<'a> Dispatcher<'a> {
         let mut s = match &planned.base {
             Base::Scratch => StageState {
                 state: None,
-                image: Image::scratch(&platform.os, &platform.architecture, &platform.variant),
+                image: Image::scratch(&platform),
                 env: EnvList::default(),
                 dir: "/".into(),
                 user: String::new(),
@@ -287,10 +290,7 @@ impl<'a> Dispatcher<'a> {
                 let empty = image.is_empty_base();
                 (image, empty)
             }
-            None => (
-                Image::scratch(&platform.os, &platform.architecture, &platform.variant),
-                false,
-            ),
+            None => (Image::scratch(platform), false),
         };
         let pinned = if resolved.digest.is_empty() {
             reference.to_string()
