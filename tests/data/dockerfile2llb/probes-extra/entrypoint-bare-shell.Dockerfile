@@ -1,0 +1,3 @@
+# Probe: a bare shell-form ENTRYPOINT runs the shell with an empty command.
+FROM busybox
+ENTRYPOINT

@@ -1,0 +1,2 @@
+FROM busybox
+ADD --chmod=0755 https://example.invalid/t /t

@@ -1,0 +1,2 @@
+FROM busybox
+ADD --chown=1:2 https://example.invalid/t /t

@@ -1,0 +1,2 @@
+FROM busybox
+ADD --exclude=*.md . /src

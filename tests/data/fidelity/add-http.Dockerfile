@@ -1,0 +1,2 @@
+FROM busybox
+ADD https://example.invalid/dl/tool.tar.gz /opt/

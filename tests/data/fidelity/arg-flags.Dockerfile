@@ -1,0 +1,3 @@
+FROM busybox
+ARG --foo=bar V=1
+RUN echo $V

@@ -1,0 +1,3 @@
+FROM busybox
+ARG V=1
+RUN echo $V

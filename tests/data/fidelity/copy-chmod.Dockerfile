@@ -1,0 +1,2 @@
+FROM busybox
+COPY --chmod=0755 a /a

@@ -1,0 +1,2 @@
+FROM busybox
+COPY --chown=1:2 a /a

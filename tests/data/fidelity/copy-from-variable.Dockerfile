@@ -1,0 +1,4 @@
+ARG X=build
+FROM busybox AS build
+FROM busybox
+COPY --from=$X /v /v

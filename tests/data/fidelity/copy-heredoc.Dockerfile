@@ -1,0 +1,5 @@
+FROM busybox
+ARG V=x
+COPY <<EOF /f
+hello $V
+EOF

@@ -1,0 +1,3 @@
+# check=experimental=all
+FROM busybox
+COPY app.log keep.log /app/

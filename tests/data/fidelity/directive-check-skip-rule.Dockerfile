@@ -1,0 +1,2 @@
+# check=skip=StageNameCasing
+FROM busybox AS Build

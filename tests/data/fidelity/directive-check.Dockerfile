@@ -1,0 +1,2 @@
+# check=foo=bar
+FROM busybox

@@ -1,0 +1,4 @@
+FROM busybox AS base
+RUN echo base
+FROM base
+RUN echo child

@@ -1,0 +1,2 @@
+FROM busybox
+RUN --mount=type=bind,source=sub,target=/s true

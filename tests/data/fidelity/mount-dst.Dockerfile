@@ -1,0 +1,2 @@
+FROM busybox
+RUN --mount=type=tmpfs,dst=/t1 true

@@ -1,0 +1,2 @@
+FROM busybox
+RUN --mount=type=secret,source=tok2 true

@@ -1,0 +1,3 @@
+FROM busybox
+WORKDIR /w
+RUN --mount=type=secret,id=t,target=rel true

@@ -1,0 +1,2 @@
+FROM busybox
+RUN --mount=type=ssh,id=gh true

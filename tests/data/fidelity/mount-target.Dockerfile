@@ -1,0 +1,3 @@
+FROM busybox
+WORKDIR /w
+RUN --mount=type=tmpfs,target=t true

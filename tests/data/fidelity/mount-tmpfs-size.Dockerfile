@@ -1,0 +1,2 @@
+FROM busybox
+RUN --mount=type=tmpfs,target=/t,size=64m true

@@ -1,0 +1,3 @@
+FROM busybox AS parent
+ONBUILD RUN echo trigger
+FROM parent

@@ -1,0 +1,3 @@
+FROM busybox
+COPY app /app
+RUN echo hi

@@ -1,0 +1,3 @@
+# syntax=other/frontend:1
+FROM busybox
+RUN echo hi

@@ -1,0 +1,4 @@
+FROM busybox AS a
+ENV STAGE=a
+FROM busybox AS b
+ENV STAGE=b

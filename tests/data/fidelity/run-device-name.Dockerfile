@@ -1,0 +1,2 @@
+FROM busybox
+RUN --device=name=vendor.com/gpu=all true

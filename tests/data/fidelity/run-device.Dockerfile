@@ -1,0 +1,2 @@
+FROM busybox
+RUN --device=vendor.com/gpu=all true

@@ -1,0 +1,8 @@
+FROM busybox
+RUN <<  EOF
+echo spaced
+EOF
+RUN <<EOT
+#!/bin/sh
+echo script
+EOT

@@ -1,0 +1,2 @@
+FROM busybox
+RUN --mount=target=/ctx --mount=type=tmpfs,target=/t true

@@ -1,0 +1,3 @@
+FROM busybox
+RUN echo hi
+RUN ["echo","json"]

@@ -1,0 +1,3 @@
+FROM busybox
+SHELL ["/bin/bash","-c"]
+RUN echo

@@ -1,0 +1,3 @@
+FROM busybox
+USER app
+RUN id
