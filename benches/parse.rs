@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rustfront::convert::{self, ConvertOptions, Plan, PlanInputs};
+use rustfront::convert::{self, ConvertOptions, ResolvedImage};
 use rustfront::dockerfile::parse;
 use rustfront::instructions;
 use rustfront::llb::{self, MarshalOptions, Platform};
@@ -95,7 +95,9 @@ fn parse_and_expand(text: &str) -> usize {
     let Ok(parsed) = parse(text.as_bytes()) else {
         return 0;
     };
-    let Ok((stages, _)) = instructions::parse_dockerfile(&parsed) else {
+    let Ok((stages, _)) =
+        instructions::parse_dockerfile(&parsed, &mut rustfront::lint::Linter::default())
+    else {
         return 0;
     };
     let lexer = Lexer::new(parsed.escape);
@@ -123,17 +125,8 @@ fn to_llb(text: &str) -> usize {
         return 0;
     };
     let platform = Platform::new("linux", "amd64");
-    let opts = ConvertOptions::new("Dockerfile", text.as_bytes(), platform.clone());
-    let Ok(plan) = Plan::new(&PlanInputs {
-        dockerfile: &parsed,
-        build_args: &opts.build_args,
-        target: None,
-        build_platform: &platform,
-        target_platform: None,
-    }) else {
-        return 0;
-    };
-    convert::convert(&plan, &opts, parsed.escape, &BTreeMap::new())
+    let opts = ConvertOptions::new("Dockerfile", text.as_bytes(), platform);
+    convert::convert_dockerfile(&parsed, &opts, |_| ResolvedImage::default())
         .ok()
         .and_then(|c| llb::marshal(c.state.as_ref(), &MarshalOptions::default()).ok())
         .map_or(0, |d| d.def.len())

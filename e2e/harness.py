@@ -22,9 +22,11 @@ import sys
 import tarfile
 import tempfile
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -33,7 +35,9 @@ HTTP_ROOT = REPO / "e2e" / "http-root"  # served on 127.0.0.1:HTTP_PORT for ADD 
 HTTP_PORT = 8731
 BK = Path(os.environ.get("BK_ROOT", "/var/lib/buildkit-env"))
 REGISTRY = os.environ.get("E2E_REGISTRY", "localhost:5000")
+HEADER_IMAGE = "org/rustfront"  # what the examples' first line names: the image as users pull it
 OUT_REPO = "rustfront-e2e-out"  # local tag namespace for images built by the harness
+PLACEHOLDER_RE = re.compile(r"\{\{([A-Z_]+)\}\}")  # {{NAME}} in a case's Dockerfile, see Harness.placeholder
 
 
 # ----------------------------------------------------------------------------- daemons
@@ -175,7 +179,7 @@ def frontend_lines(path: Path | None, since: int) -> str:
 
 @dataclass
 class Frontend:
-    """How side B is built: builtin (no syntax) or a frontend image via BUILDKIT_SYNTAX."""
+    """How a side is built: builtin (no syntax) or a frontend image via BUILDKIT_SYNTAX."""
 
     image: str | None  # None = builtin
     via_arg: bool = True  # False: the Dockerfile itself names the image (`# syntax=`)
@@ -184,6 +188,12 @@ class Frontend:
     def label(self) -> str:
         return "builtin" if self.image is None else self.image
 
+    @property
+    def kind(self) -> str:
+        """'builtin' (the daemon's own, possibly old, frontend) or 'dockerfile' (a frontend image
+        that follows docker/dockerfile 1.20: rustfront, or upstream's image used as oracle)."""
+        return "builtin" if self.image is None else "dockerfile"
+
     def args(self) -> list[str]:
         if self.image is None or not self.via_arg:
             return []
@@ -191,6 +201,23 @@ class Frontend:
 
 
 BUILTIN = Frontend(None)
+
+DIRECTIVE_RE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=")
+
+
+def without_syntax(dockerfile: Path) -> str | None:
+    """The Dockerfile with its `# syntax=` directive blanked to `#` (line numbers kept), or None if
+    it has none: the examples start with `# syntax=org/rustfront`, which the builtin side must not
+    follow (it would forward to the image)."""
+    lines = dockerfile.read_text().splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        m = DIRECTIVE_RE.match(line)
+        if not m:
+            return None
+        if m.group(1).lower() == "syntax":
+            lines[i] = "#\n"
+            return "".join(lines)
+    return None
 
 
 def build(
@@ -217,11 +244,17 @@ def build(
     cmd.append(str(ctx))
     mark = log_size(d.log) if frontend.image is not None else 0
     t0 = time.monotonic()
-    try:
-        p = subprocess.run(cmd, env=d.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
-        rc, out = p.returncode, p.stdout
-    except subprocess.TimeoutExpired as e:
-        rc, out = 124, (e.stdout or b"").decode(errors="replace") + f"\n[harness] timeout after {timeout}s"
+    with tempfile.TemporaryDirectory(prefix="rustfront-e2e-df.") as td:
+        stripped = without_syntax(ctx / "Dockerfile") if frontend.image is None and "-f" not in cmd else None
+        if stripped is not None:  # same context, the Dockerfile from outside it
+            (Path(td) / "Dockerfile").write_text(stripped)
+            cmd[-1:-1] = ["-f", str(Path(td) / "Dockerfile")]
+        try:
+            p = subprocess.run(cmd, env=d.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               timeout=timeout)
+            rc, out = p.returncode, p.stdout
+        except subprocess.TimeoutExpired as e:
+            rc, out = 124, (e.stdout or b"").decode(errors="replace") + f"\n[harness] timeout after {timeout}s"
     res = BuildResult(rc, out, time.monotonic() - t0, tag)
     if rc != 0 and frontend.image is not None:
         res.frontend_stderr = frontend_lines(d.log, mark)
@@ -233,6 +266,24 @@ def docker(d: Daemon, *args: str, check: bool = True, timeout: int = 600) -> sub
     if check and p.returncode != 0:
         raise RuntimeError(f"{' '.join(d.cmd(*args))} failed: {p.stderr.strip()}")
     return p
+
+
+def registry_digest(repo: str, tag: str) -> str:
+    """The manifest digest of REGISTRY/repo:tag (loopback registry, plain HTTP, no proxy)."""
+    req = urllib.request.Request(f"http://{REGISTRY}/v2/{repo}/manifests/{tag}", method="HEAD", headers={
+        "Accept": ", ".join([
+            "application/vnd.oci.image.index.v1+json", "application/vnd.oci.image.manifest.v1+json",
+            "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.docker.distribution.manifest.v2+json"])})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(req, timeout=10) as r:
+            digest = r.headers.get("Docker-Content-Digest", "")
+    except OSError as e:
+        raise RuntimeError(f"cannot read {REGISTRY}/{repo}:{tag} from the registry ({e}); run e2e/env/setup.sh") from e
+    if not re.fullmatch(r"sha256:[0-9a-f]{64}", digest):
+        raise RuntimeError(f"{REGISTRY}/{repo}:{tag}: no digest in the registry's answer ({digest!r})")
+    return digest
 
 
 def remove_images(d: Daemon, *tags: str) -> None:
@@ -344,8 +395,11 @@ TYPE_NAMES = {
 }
 
 
-def image_tree(d: Daemon, ref: str) -> dict[str, dict]:
-    """Every entry of the image's flattened file system: `docker create` + `docker export`."""
+def image_tree(d: Daemon, ref: str, needles: tuple[str, ...] = ()) -> dict[str, dict]:
+    """Every entry of the image's flattened file system: `docker create` + `docker export`.
+    A regular file whose content contains one of `needles` gets `"contains": [needle, ...]`."""
+    raw_needles = [n.encode() for n in needles]
+    overlap = max((len(n) for n in raw_needles), default=1) - 1
     cid = docker(d, "create", "--network=none", ref, "/e2e-never-run").stdout.strip()
     try:
         proc = subprocess.Popen(d.cmd("export", cid), env=d.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -364,11 +418,18 @@ def image_tree(d: Daemon, ref: str) -> dict[str, dict]:
                 if m.isreg():
                     h = hashlib.sha256()
                     f = tf.extractfile(m)
+                    found: set[str] = set()
+                    prev = b""
                     if f is not None:
                         while chunk := f.read(1 << 20):
                             h.update(chunk)
+                            window = prev + chunk
+                            found.update(n for n, r in zip(needles, raw_needles) if r in window)
+                            prev = window[-overlap:] if overlap else b""
                     e["size"] = m.size
                     e["sha256"] = h.hexdigest()
+                    if found:
+                        e["contains"] = sorted(found)
                 if m.issym() or m.islnk():
                     e["link"] = m.linkname
                 if m.ischr() or m.isblk():
@@ -405,24 +466,137 @@ def history_list(cfg: dict) -> list[str]:
     ]
 
 
-def compare_configs(a: dict, b: dict) -> list[str]:
+# ----------------------------------------------------------------------------- frontend-version normalisations
+#
+# The builtin frontend of a daemon is the docker/dockerfile of its BuildKit release; rustfront writes
+# history like docker/dockerfile 1.20 where the daemon has the merge-op cap (BuildKit 0.13 here), and
+# like the builtin where it has not (BuildKit 0.8). The differences below are only that version gap.
+# Each is explicit, minimal and printed in the check's detail when used; it applies only on its daemon,
+# only when side A is the builtin frontend and side B a frontend image, and only to one history entry
+# whose builtin form and 1.20 form are both recognised and describe the same instruction. With a
+# docker/dockerfile 1.20 image as side A (--frontend-a) nothing is normalised.
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    name: str
+    daemon: str
+    field: str  # what is compared: "history" = the created_by of one history entry
+    old: re.Pattern[str]  # the builtin's form
+    new: re.Pattern[str]  # docker/dockerfile 1.20's form
+    same: Callable[[re.Match[str], re.Match[str], dict[str, str]], bool]  # (old, new, build args)
+    why: str
+
+
+def _expose_same(old: re.Match[str], new: re.Match[str], _args: dict[str, str]) -> bool:
+    ports_old = [p.removesuffix(":{}") for p in old.group(1).split()]
+    return sorted(ports_old) == sorted(new.group(1).split()) and all(p.count("/") == 1 for p in ports_old)
+
+
+def _arg_same(old: re.Match[str], new: re.Match[str], args: dict[str, str]) -> bool:
+    olds, news = old.group(1).split(" "), new.group(1).split(" ")
+    if len(olds) != len(news):
+        return False  # (a value with spaces is not split here: no normalisation)
+    for o, n in zip(olds, news):
+        ok, _, ov = o.partition("=")
+        nk, has_nv, nv = n.partition("=")
+        if ok != nk:
+            return False
+        if ok in args:  # --build-arg wins
+            if nv != args[ok]:
+                return False
+        elif "=" in o and "$" not in ov and nv != ov:  # a literal default is its own effective value
+            return False
+        elif "=" in o and not has_nv:
+            return False
+    return True
+
+
+def _run_args(text: str) -> tuple[list[str], str]:
+    """`|2 A=1 B=2 /bin/sh -c x` -> (["A=1", "B=2"], "/bin/sh -c x")."""
+    m = re.match(r"\|(\d+) ", text)
+    if not m:
+        return [], text
+    k = int(m.group(1))
+    toks = text[m.end():].split(" ", k)
+    return toks[:k], (toks[k] if len(toks) > k else "")
+
+
+def _run_base_args_same(old: re.Match[str], new: re.Match[str], _args: dict[str, str]) -> bool:
+    (pa, ra), (pb, rb) = _run_args(old.group(1)), _run_args(new.group(1))
+    return (ra == rb and len(pb) > len(pa) and pb[len(pb) - len(pa):] == pa
+            and all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=\S*", p) for p in pb))
+
+
+NORMALISATIONS: list[Normalisation] = [
+    Normalisation(
+        "EXPOSE map[...]", "trixie", "history",
+        re.compile(r"EXPOSE map\[((?:\S+:\{\}\s?)+)\]"), re.compile(r"EXPOSE \[([^\]]*)\]"), _expose_same,
+        "BuildKit 0.13's builtin writes the Go map of exposed ports (`EXPOSE map[80/tcp:{}]`); "
+        "docker/dockerfile 1.20 writes the port list (`EXPOSE [80/tcp]`). Same ports required.",
+    ),
+    Normalisation(
+        "ARG effective value", "trixie", "history",
+        re.compile(r"ARG (.+)"), re.compile(r"ARG (.+)"), _arg_same,
+        "BuildKit 0.13's builtin writes the ARG as written (`ARG V=dev`, `ARG BASE`); docker/dockerfile "
+        "1.20 writes the effective value (`ARG V=<--build-arg or default>`, a global value for a bare "
+        "`ARG BASE`). Same names in the same order; a --build-arg value or a literal default must match.",
+    ),
+    Normalisation(
+        "RUN build args of the base stage", "trixie", "history",
+        re.compile(r"RUN (.*)"), re.compile(r"RUN (\|\d+ .*)"), _run_base_args_same,
+        "In a stage FROM another stage, docker/dockerfile 1.20 inherits the base stage's ARGs into the "
+        "RUN history prefix (`RUN |2 BASE=.. FLAVOUR=.. /bin/sh -c ..`, dockerfile2llb's "
+        "`ds.buildArgs = append(ds.buildArgs, ds.base.buildArgs...)`); BuildKit 0.13's builtin lists only the "
+        "stage's own ARGs. The command must be identical and the builtin's own ARGs must end the list.",
+    ),
+]
+
+
+def normalise_history(ha: list[str], hb: list[str], norms: list[Normalisation], args: dict[str, str],
+                      used: list[str]) -> list[str]:
+    """A copy of `ha` (side A) where an entry in a known old form is replaced by the entry of `hb`
+    at the same index when that is its new form."""
+    out = list(ha)
+    for i, (ea, eb) in enumerate(zip(ha, hb)):
+        if ea == eb or ea[:8] != eb[:8]:  # "(empty) " / "(layer) " must match as is
+            continue
+        for n in norms:
+            if n.field != "history":
+                continue
+            mo, mn = n.old.fullmatch(ea[8:]), n.new.fullmatch(eb[8:])
+            if mo and mn and n.same(mo, mn, args):
+                out[i] = eb
+                used.append(n.name)
+                break
+    return out
+
+
+def compare_configs(a: dict, b: dict, norms: list[Normalisation] | None = None, used: list[str] | None = None,
+                    labels: tuple[str, str] = ("builtin", "ours"), build_args: dict[str, str] | None = None) -> list[str]:
+    """Differences between the configs of side A and side B (history after `norms`; the names of the
+    normalisations used are appended to `used`)."""
     diffs = []
+    la_, lb_ = labels
+    w = max(len(la_), len(lb_)) + 1
     ca, cb = a.get("config") or {}, b.get("config") or {}
     for f in CONFIG_FIELDS:
         va, vb = norm(ca.get(f)), norm(cb.get(f))
         if va != vb:
-            diffs.append(f"config.{f}:\n    builtin: {json.dumps(va)}\n    ours:    {json.dumps(vb)}")
+            diffs.append(f"config.{f}:\n    {la_ + ':':<{w}} {json.dumps(va)}\n    {lb_ + ':':<{w}} {json.dumps(vb)}")
     for f in TOP_FIELDS:
         va, vb = norm(a.get(f)), norm(b.get(f))
         if va != vb:
-            diffs.append(f"{f}: builtin={json.dumps(va)} ours={json.dumps(vb)}")
+            diffs.append(f"{f}: {la_}={json.dumps(va)} {lb_}={json.dumps(vb)}")
     ha, hb = history_list(a), history_list(b)
+    if norms:
+        ha = normalise_history(ha, hb, norms, build_args or {}, used if used is not None else [])
     if ha != hb:
-        diff = difflib.unified_diff(ha, hb, "history (builtin)", "history (ours)", lineterm="", n=1)
+        diff = difflib.unified_diff(ha, hb, f"history ({la_})", f"history ({lb_})", lineterm="", n=1)
         diffs.append("history:\n" + "\n".join("    " + line for line in diff))
     la, lb = len((a.get("rootfs") or {}).get("diff_ids") or []), len((b.get("rootfs") or {}).get("diff_ids") or [])
     if la != lb:
-        diffs.append(f"rootfs layer count: builtin={la} ours={lb}")
+        diffs.append(f"rootfs layer count: {la_}={la} {lb_}={lb}")
     return diffs
 
 
@@ -472,6 +646,14 @@ class Case:
     check_name: str = ""  # name of the check (default: compare <name>)
     daemons: tuple[str, ...] = ()  # only these daemons (empty: all), for features old builtins lack
     why_only: str = ""
+    extra: list[str] = field(default_factory=list)  # more build flags; "{case}" = the case directory
+    # Builds that must fail, and the text their output must contain. Keys: "<kind>[@<daemon>]" with kind
+    # builtin (the daemon's own frontend), dockerfile (rustfront, or upstream's image as side A) or any;
+    # the most specific key wins. When side A fails as expected and side B builds, B is checked alone
+    # (present/absent/config/never_in_image/run).
+    fails: dict[str, str] = field(default_factory=dict)
+    fail_line: int = 0  # when side B (a frontend image) fails, its output must name Dockerfile:<line>
+    never_in_image: list[str] = field(default_factory=list)  # in no file, config or history entry
 
 
 def cases() -> list[Case]:
@@ -548,6 +730,95 @@ def cases() -> list[Case]:
             present={"/checked.txt": {"type": "file"}},
             daemons=("trixie",), why_only="ADD --checksum needs dockerfile 1.6 (the builtin of BuildKit 0.8 rejects it)",
         ),
+        # ---- fidelity cases of issue 6 (item 5)
+        Case(
+            "copy-from-image", ca / "copy-from-image",
+            present={"/from/tag/busybox": {"type": "file", "mode": "0755"}, "/from/port/ls": {}, "/from/port/cat": {},
+                     "/from/dockerio/usr": {"type": "dir"}, "/from/helper/busybox": {},
+                     "/from/chmod/busybox": {"mode": "0700"}, "/from.txt": {}},
+        ),
+        Case(
+            # {{BUSYBOX_DIGEST}}: the registry's digest of localhost:5000/busybox:latest
+            "image-digest", ca / "image-digest",
+            present={"/from/digest/busybox": {"type": "file"}, "/from/tag-and-digest/sh": {}, "/mount-count.txt": {}},
+        ),
+        Case("from-digest", ca / "from-digest", present={"/pinned.txt": {}, "/bin/busybox": {}}),
+        Case(
+            "mount-from-image", ca / "mount-from-image",
+            present={"/from-tag.txt": {}, "/from-port.txt": {}, "/from-dockerio.txt": {}, "/mnt-after.txt": {}},
+            absent=["/mnt/usr/scratch"],
+        ),
+        Case(
+            "mount-no-target", ca / "mount-no-target",
+            present={"/out.txt": {}, "/out-sub.txt": {}, "/ls-sub.txt": {}, "/count.txt": {}, "/work/sub": {"type": "dir"}},
+            absent=["/work/x", "/work/sub/x"],
+            config={"WorkingDir": "/work/sub"},  # a relative WORKDIR is joined: no trailing slash
+            run=(["cat", "/out.txt", "/out-sub.txt", "/pwd.txt"], "content of x/x\nchanged\n/work\n"),
+        ),
+        Case(
+            "mount-no-target-root", ca / "mount-no-target-root",
+            fails={"any": 'invalid mount target "/"'}, fail_line=4,
+        ),
+        Case(
+            # BuildKit 0.13 has the exec.secretenv cap, but its builtin frontend does not know env=;
+            # BuildKit 0.8 has neither: rustfront must refuse it there, naming the line.
+            "secret-env", ca / "secret-env",
+            extra=["--secret", "id=T,src={case}/T.secret"],
+            fails={"builtin": "unexpected key 'env' in 'env=T'", "dockerfile@bookworm": "exec.secretenv"},
+            fail_line=5,
+            present={"/secret-len.txt": {"size": 7}, "/env-and-file.txt": {}, "/after.txt": {}},
+            absent=["/run/secrets/T", "/run/t"],
+            never_in_image=["rustfront-e2e-secret-7d41c9"],
+            run=(["cat", "/secret-len.txt", "/env-and-file.txt", "/after.txt"], "len=27\nsame\nunset\n"),
+        ),
+        Case(
+            # BuildKit 0.8's builtin (before dockerfile 1.4) does not know --link: there rustfront's
+            # image (plain copies, as upstream's fallback without the merge-op cap) is checked alone
+            "copy-link", ca / "copy-link",
+            fails={"builtin@bookworm": "Unknown flag: link"},
+            present={"/linked/a.txt": {"mode": "0644"}, "/linked/b.txt": {}, "/linked/archive.tar": {},
+                     "/linked-0640/a.txt": {"mode": "0640"}, "/app/rel/a.txt": {},
+                     "/app/rel-multi/a.txt": {"mode": "0755"}, "/app/rel-multi/b.txt": {"mode": "0755"},
+                     "/linked-bb": {"type": "file"}, "/added/b.txt": {}, "/added-0600.txt": {"mode": "0600"},
+                     "/unpacked/top.txt": {}, "/unpacked/dir/inner.txt": {"mode": "0600"},
+                     "/unpacked/dir": {"type": "dir", "mode": "0750"}, "/ls.txt": {}},
+            config={"WorkingDir": "/app"},
+        ),
+        Case(
+            # limits (issue 12): a frontend image's LLB goes through the gateway, which takes 4 MiB per
+            # request before BuildKit 0.14. Docker 20.10's builtin builds in-process; Docker 26's hits
+            # the same limit and says so in gRPC terms
+            "llb-too-large", ca / "llb-too-large",
+            fails={"builtin@trixie": "ResourceExhausted: grpc: received message larger than max",
+                   "dockerfile": "the LLB for this Dockerfile grows past 4 MiB here; BuildKit accepts at "
+                                 "most 4 MiB per build request (BuildKit v0.14 and later: 16 MiB)"},
+            fail_line=48,
+        ),
+        Case(
+            "dup-stage", ca / "dup-stage",
+            present={"/both.txt": {}}, run=(["cat", "/both.txt"], "second\nsecond\n"),
+        ),
+        Case(
+            # BuildKit 0.8's builtin (an older docker/dockerfile) resolves the COPY --from=build to the
+            # first stage and fails later, on the file; current ones refuse it
+            "dup-stage-order", ca / "dup-stage-order",
+            fails={"any": 'cannot copy from stage "build", it needs to be defined before current stage "early"',
+                   "builtin@bookworm": '"/which.txt" not found'},
+            fail_line=6,
+        ),
+        Case(
+            "workdir-slash", ca / "workdir-slash",
+            present={"/app/sub/x": {"type": "file"}, "/app/x": {"type": "file"}, "/ls.txt": {}},
+            config={"WorkingDir": "/app/"},
+            run=(["cat", "/pwd.txt", "/pwd-sub.txt"], "/app\n/app/sub\n"),
+        ),
+        Case(
+            "copy-dot-workdir", ca / "copy-dot-workdir",
+            present={"/build/a.txt": {}, "/build/sub/b.txt": {}, "/build/Dockerfile": {}, "/other/a.txt": {},
+                     "/other/sub/b.txt": {}, "/other/sub2/b.txt": {}, "/listing.txt": {}},
+            absent=["/build/ignored.txt", "/other/ignored.txt"],
+            config={"WorkingDir": "/other/"},
+        ),
     ]
 
 
@@ -558,6 +829,8 @@ class Harness:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.frontend = BUILTIN if args.frontend == "builtin" else Frontend(args.frontend)
+        self.side_a = BUILTIN if args.frontend_a == "builtin" else Frontend(args.frontend_a)
+        self._placeholders: dict[str, str] = {}
         self.report = Report(args.verbose)
         self.tmp = Path(tempfile.mkdtemp(prefix="rustfront-e2e."))
 
@@ -567,14 +840,47 @@ class Harness:
     def tag(self, name: str, side: str) -> str:
         return f"{OUT_REPO}/{re.sub(r'[^a-z0-9._-]+', '-', name.lower()).strip('-')}:{side}"
 
-    def frontend_used(self, d: Daemon, res: BuildResult) -> bool:
+    def frontend_used(self, res: BuildResult, frontend: Frontend | None = None) -> bool:
         """With a frontend image, the progress output names it (BuildKit resolves it first)."""
-        if self.frontend.image is None:
+        frontend = frontend or self.frontend
+        if frontend.image is None:
             return True
-        short = self.frontend.image.split("/")[-1]
+        short = frontend.image.split("/")[-1]
+        if ":" not in short and "@" not in short:  # org/rustfront: more than `rustfront` (rustfront-e2e/...)
+            short = frontend.image
         return any(short in line for line in res.output.splitlines() if not line.startswith("#0 building with"))
 
-    # -- compare one case: builtin (A) vs frontend under test (B)
+    # -- placeholders in a case's Dockerfile ({{NAME}}), filled at run time
+    def placeholder(self, name: str) -> str:
+        if name not in self._placeholders:
+            if name == "BUSYBOX_DIGEST":
+                # what setup.sh pushed; the digest changes with every provisioning
+                self._placeholders[name] = registry_digest("busybox", "latest")
+            else:
+                raise RuntimeError(f"unknown placeholder {{{{{name}}}}}")
+        return self._placeholders[name]
+
+    def case_ctx(self, case: Case) -> Path:
+        """The case directory, or a filled-in copy when its Dockerfile has {{PLACEHOLDERS}}."""
+        text = (case.ctx / "Dockerfile").read_text()
+        names = sorted(set(PLACEHOLDER_RE.findall(text)))
+        if not names:
+            return case.ctx
+        ctx = self.tmp / f"ctx-{case.name}"
+        if not ctx.exists():
+            shutil.copytree(case.ctx, ctx)
+            for n in names:
+                text = text.replace(f"{{{{{n}}}}}", self.placeholder(n))
+            (ctx / "Dockerfile").write_text(text)
+        return ctx
+
+    def expected_failure(self, case: Case, d: Daemon, frontend: Frontend) -> str | None:
+        for key in (f"{frontend.kind}@{d.name}", frontend.kind, f"any@{d.name}", "any"):
+            if key in case.fails:
+                return case.fails[key]
+        return None
+
+    # -- compare one case: side A (builtin, or --frontend-a) vs frontend under test (B)
     def compare(self, d: Daemon, case: Case, check: str = "", b_ctx: Path | None = None,
                 b_frontend: Frontend | None = None) -> None:
         """b_ctx/b_frontend: build side B from another context (e.g. with an injected syntax line)."""
@@ -585,40 +891,89 @@ class Harness:
             self.report.skip(d.name, check, case.why_only)
             return
         t0 = time.monotonic()
-        ta, tb = self.tag(check, "builtin"), self.tag(check, "test")
-        kw = {"target": case.target, "build_args": case.build_args}
-        a = build(d, case.ctx, ta, BUILTIN, **kw)
-        if not a.ok:
-            self.report.fail(d.name, check, "builtin build FAILED (environment/case problem)", tail(a.output))
+        fa, fb = self.side_a, b_frontend or self.frontend
+        ta, tb = self.tag(check, "a"), self.tag(check, "test")
+        try:
+            ctx = self.case_ctx(case)
+        except (RuntimeError, OSError) as e:
+            self.report.fail(d.name, check, "cannot prepare the case", str(e))
             return
-        b = build(d, b_ctx or case.ctx, tb, b_frontend or self.frontend, **kw)
+        extra = [x.replace("{case}", str(case.ctx)) for x in case.extra]
+        kw = {"target": case.target, "build_args": case.build_args, "extra": extra}
+        want_a, want_b = self.expected_failure(case, d, fa), self.expected_failure(case, d, fb)
+        a = build(d, ctx, ta, fa, **kw)
+        if want_a is not None:
+            # the case says side A fails here: check it does (validates the case and the environment)
+            if a.ok or want_a not in a.output:
+                self.report.fail(d.name, check, f"{fa.label} should fail with {want_a!r}",
+                                 f"rc={a.rc}:\n{a.why()}")
+                remove_images(d, ta)
+                return
+        elif not a.ok:
+            self.report.fail(d.name, check, f"{fa.label} build FAILED (environment/case problem)", a.why())
+            return
+        elif not self.frontend_used(a, fa):
+            self.report.fail(d.name, check, f"{fa.label} does not appear in the build output", tail(a.output, 8))
+            return
+        b = build(d, b_ctx or ctx, tb, fb, **kw)
+        if want_b is not None:
+            missing = [w for w in (want_b, case.fail_line and fb.image and f"Dockerfile:{case.fail_line}") if w
+                       and w not in b.output]
+            side_a = f"{fa.label} fails as expected" if want_a is not None else f"{fa.label} builds"
+            self.report.check(not b.ok and not missing, d.name, check,
+                              f"{side_a}; {fb.label} fails with {want_b!r}" + (
+                                  f" at Dockerfile:{case.fail_line}" if case.fail_line and fb.image else ""),
+                              f"rc={b.rc}, missing {missing} in:\n{b.why()}")
+            remove_images(d, ta, tb)
+            return
         if not b.ok:
-            self.report.fail(d.name, check, f"build with {self.frontend.label} FAILED", b.why())
+            self.report.fail(d.name, check, f"build with {fb.label} FAILED", b.why())
             remove_images(d, ta)
             return
-        if not self.frontend_used(d, b):
-            self.report.fail(d.name, check, f"{self.frontend.label} does not appear in the build output", tail(b.output, 8))
+        if not self.frontend_used(b, fb):
+            self.report.fail(d.name, check, f"{fb.label} does not appear in the build output", tail(b.output, 8))
             return
+        needles = tuple(case.never_in_image)
         try:
-            # the daemon does the heavy lifting (export/save): run the four inspections 2 at a time
+            # the daemon does the heavy lifting (export/save): run the inspections 2 at a time
             with ThreadPoolExecutor(max_workers=2) as pool:
-                jobs = [pool.submit(image_tree, d, ta), pool.submit(image_tree, d, tb),
-                        pool.submit(image_config, d, ta), pool.submit(image_config, d, tb)]
-                tree_a, tree_b, cfg_a, cfg_b = (j.result() for j in jobs)
+                sides = (ta, tb) if want_a is None else (tb,)
+                jobs = [pool.submit(f, d, t, *args) for t in sides
+                        for f, args in ((image_tree, (needles,)), (image_config, ()))]
+                results = [j.result() for j in jobs]
         except (RuntimeError, KeyError, tarfile.TarError) as e:
             self.report.fail(d.name, check, "could not inspect images", str(e))
             return
-        problems = compare_configs(cfg_a, cfg_b) + compare_trees(tree_a, tree_b)
-        # expectations hold for both sides (A validates the case itself, B the frontend)
-        for side, cfg, tree in (("builtin", cfg_a, tree_a), ("ours", cfg_b, tree_b)):
-            problems += [f"[{side}] {p}" for p in expectations(case, cfg, tree)]
-        size_a = sum(e.get("size", 0) for e in tree_a.values())
-        detail = (f"{len(tree_a)} entries, {size_a / 1e6:.1f}MB, {len(history_list(cfg_a))} history; "
-                  f"builds {a.seconds:.1f}s/{b.seconds:.1f}s, total {time.monotonic() - t0:.1f}s")
+        if want_a is not None:
+            # side A cannot build this on this daemon: side B is checked on its own
+            tree_b, cfg_b = results
+            problems = [f"[ours] {p}" for p in expectations(case, cfg_b, tree_b)]
+            detail = (f"{fa.label} fails as expected ({want_a!r}); {fb.label} checked alone: "
+                      f"{len(tree_b)} entries, {len(history_list(cfg_b))} history")
+        else:
+            tree_a, cfg_a, tree_b, cfg_b = results
+            used: list[str] = []
+            norms = self.normalisations(d, fa, fb)
+            problems = compare_configs(cfg_a, cfg_b, norms, used, (fa.label, "ours"), case.build_args) + \
+                compare_trees(tree_a, tree_b)
+            # expectations hold for both sides (A validates the case itself, B the frontend)
+            for side, cfg, tree in ((fa.label, cfg_a, tree_a), ("ours", cfg_b, tree_b)):
+                problems += [f"[{side}] {p}" for p in expectations(case, cfg, tree)]
+            size_a = sum(e.get("size", 0) for e in tree_a.values())
+            detail = (f"{len(tree_a)} entries, {size_a / 1e6:.1f}MB, {len(history_list(cfg_a))} history; "
+                      f"builds {a.seconds:.1f}s/{b.seconds:.1f}s, total {time.monotonic() - t0:.1f}s")
+            if used:
+                detail += f"; normalised: {', '.join(sorted(set(used)))}"
         if self.report.check(not problems, d.name, check, detail, "\n".join(problems)) and case.run:
             self.run_image(d, case, tb)
         if not self.args.keep:
             remove_images(d, ta, tb)
+
+    def normalisations(self, d: Daemon, fa: Frontend, fb: Frontend) -> list[Normalisation]:
+        """Only between an old builtin (A) and a docker/dockerfile-1.20-like frontend (B)."""
+        if fa.kind != "builtin" or fb.kind == "builtin":
+            return []
+        return [n for n in NORMALISATIONS if n.daemon == d.name]
 
     def run_image(self, d: Daemon, case: Case, ref: str) -> None:
         assert case.run is not None
@@ -645,6 +1000,28 @@ class Harness:
         df.write_text(f"# syntax={self.frontend.image}\n" + df.read_text())
         self.compare(d, case, check=check, b_ctx=ctx, b_frontend=Frontend(self.frontend.image, via_arg=False))
 
+    # -- an example through its own first line, `# syntax=org/rustfront`, with no build arg: as users build
+    def example_header(self, d: Daemon) -> None:
+        check = f"{HEADER_IMAGE} header alone (examples/go)"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "builtin mode: no frontend image")
+            return
+        case = next(c for c in cases() if c.name == "go" and not c.build_args)
+        if (case.ctx / "Dockerfile").read_text().splitlines()[0] != f"# syntax={HEADER_IMAGE}":
+            self.report.fail(d.name, check, f"examples/go does not start with # syntax={HEADER_IMAGE}")
+            return
+        ids = [docker(d, "image", "inspect", "-f", "{{.Id}}", ref, check=False).stdout.strip()
+               for ref in (self.frontend.image, HEADER_IMAGE)]
+        if not ids[1]:
+            self.report.fail(d.name, check, f"no local {HEADER_IMAGE} image (scripts/build-image.sh tags it)")
+            return
+        if ids[0] != ids[1]:
+            self.report.skip(d.name, check, f"local {HEADER_IMAGE} is not the frontend under test")
+            return
+        self.compare(d, case, check=check, b_frontend=Frontend(HEADER_IMAGE, via_arg=False))
+
     # -- the failing RUN names its Dockerfile line
     def error_location(self, d: Daemon) -> None:
         check = "failing RUN shows its Dockerfile line"
@@ -654,14 +1031,14 @@ class Harness:
         lines = (ctx / "Dockerfile").read_text().splitlines()
         lineno = next(i + 1 for i, line in enumerate(lines) if "exit 3" in line)
         instr = lines[lineno - 1].strip()
-        a = build(d, ctx, self.tag("failing", "builtin"), BUILTIN)
+        a = build(d, ctx, self.tag("failing", "a"), self.side_a)
         b = build(d, ctx, self.tag("failing", "test"), self.frontend)
         # what the builtin frontend shows on this daemon is the bar
         want = [instr, "exit code: 3"]
         if f"Dockerfile:{lineno}" in a.output:
             want += [f"Dockerfile:{lineno}", f">>> {instr}"]
         if a.ok or any(w not in a.output for w in want):
-            self.report.fail(d.name, check, "builtin output lacks the expected markers", tail(a.output))
+            self.report.fail(d.name, check, f"{self.side_a.label} output lacks the expected markers", tail(a.output))
             return
         missing = [w for w in want if w not in b.output]
         self.report.check(not b.ok and not missing, d.name, check,
@@ -718,6 +1095,218 @@ class Harness:
         return ok, f"rebuild {second.seconds:.1f}s", \
             f"rc={second.rc}; steps:\n{describe_steps(steps)}\n{second.why(8) if not second.ok else ''}"
 
+    # -- RUN --no-cache: that step and what uses it run again, the rest is CACHED
+    def run_no_cache(self, d: Daemon) -> None:
+        check = "RUN --no-cache: the step and its users run, the rest CACHED"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "rustfront's own flag; the builtin frontend rejects it")
+            return
+        ctx = Path(__file__).resolve().parent / "beyond" / "no-cache"
+        tag = self.tag("run-no-cache", "test")
+        first = build(d, ctx, tag, self.frontend, no_cache=False)
+        second = build(d, ctx, tag, self.frontend, no_cache=False)
+        remove_images(d, tag)
+        steps = parse_steps(second.output)
+        expected = {
+            "RUN echo before > /before": True,
+            "RUN --no-cache cat /proc/sys/kernel/random/uuid > /stamp": False,
+            "RUN cp /stamp /after": False,
+            "RUN echo other > /other": True,
+            "COPY --from=base /after /after": False,
+        }
+        got = {s.text: s.cached for s in steps}
+        wrong = [f"{text}: {'CACHED' if got.get(text) else 'ran' if text in got else 'missing'}"
+                 for text, cached in expected.items() if got.get(text) is not cached]
+        self.report.check(first.ok and second.ok and not wrong, d.name, check,
+                          f"rebuild {second.seconds:.1f}s" if not wrong else "; ".join(wrong),
+                          f"rc={first.rc}/{second.rc}; steps:\n{describe_steps(steps)}\n"
+                          f"{first.why(8) if not first.ok else ''}{second.why(8) if not second.ok else ''}")
+
+    # -- COPY --from=${ARG} / --mount from=$ARG: the stage a build arg selects, as the builtin builds
+    #    the same stages with that stage written out
+    def arg_from(self, d: Daemon) -> None:
+        check = "COPY --from=${GLOBAL_ARG}: the selected stage, as the builtin on the plain form"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "rustfront's dialect; the builtin frontend rejects it")
+            return
+        base = Path(__file__).resolve().parent / "beyond" / "arg-from"
+        case = Case(name="arg-from", ctx=base / "plain", build_args={"BUILDER": "clang"},
+                    present={"/out/compiler": {"size": 6}, "/out/mounted": {"size": 6}})
+        self.compare(d, case, check, b_ctx=base / "dialect")
+
+    # -- INCLUDE: the same image as the builtin frontend on the stages pasted into one file
+    def include(self, d: Daemon) -> None:
+        check = "INCLUDE: same image as the stages pasted into one file (builtin)"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "rustfront's own instruction; the builtin frontend rejects it")
+            return
+        beyond = Path(__file__).resolve().parent / "beyond"
+        case = Case("include", beyond / "include-pasted", check_name=check,
+                    present={"/app/base": {}, "/app/greeting": {}, "/app/app.txt": {}, "/all": {}})
+        self.compare(d, case, b_ctx=beyond / "include")
+
+    # -- subrequests through buildx 0.13 (--print needs BUILDX_EXPERIMENTAL=1 there)
+    def print_subrequest(self, d: Daemon, fe: Frontend, name: str, target: str | None) -> tuple[int, str, str]:
+        ctx = Path(__file__).resolve().parent / "subrequests"
+        cmd = d.cmd("buildx", "build", f"--print={name},format=json", "--network=none", "--progress=quiet")
+        if target:
+            cmd += ["--target", target]
+        cmd += fe.args() + [str(ctx)]
+        p = subprocess.run(cmd, env=dict(d.env, BUILDX_EXPERIMENTAL="1"), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=300)
+        # --progress=quiet ends with the (empty) result's image id
+        out = "\n".join(line for line in p.stdout.splitlines() if not line.startswith("sha256:"))
+        return p.returncode, out, p.stderr
+
+    def subrequests(self, d: Daemon) -> None:
+        """outline and targets: the same JSON from both sides (the builtin frontend of BuildKit 0.13
+        answers them); lint (which that builtin lacks): the warnings of every stage from side B."""
+        for name, target in (("outline", None), ("outline", "build"), ("targets", None), ("lint", None)):
+            check = f"--print={name}" + (f" --target {target}" if target else "")
+            if not self.wanted(check):
+                continue
+            if d.build_cmd[0] != "buildx":
+                self.report.skip(d.name, check, "--print needs buildx (Docker 20.10 builds with the classic CLI)")
+                continue
+            rb, b, eb = self.print_subrequest(d, self.frontend, name, target)
+            if name == "lint":
+                # buildx 0.13 does not know lint and prints result.txt even with format=json
+                rules = re.findall(r"^WARNING: (\w+) - ", b, re.M) if rb == 0 else []
+                self.report.check(rules == ["StageNameCasing", "JSONArgsRecommended"], d.name, check,
+                                  f"rules {rules}", f"rc={rb}\n{eb}\n{b}")
+                continue
+            ra, a, ea = self.print_subrequest(d, self.side_a, name, target)
+            self.report.check(ra == 0 and rb == 0 and a == b and a.startswith("{"), d.name, check,
+                              f"same JSON ({len(b)} bytes)" if a == b else "JSON differs",
+                              f"rc={ra}/{rb}\n{ea}{eb}\n" + "\n".join(difflib.unified_diff(
+                                  a.splitlines(), b.splitlines(), self.side_a.label, self.frontend.label, lineterm="")))
+
+    # -- COPY --parents, COPY/ADD --exclude: the tree upstream documents (the builtin frontends of
+    #    these daemons predate the flags, so there is no side A)
+    def copy_parents_exclude(self, d: Daemon) -> None:
+        check = "COPY --parents / --exclude: the documented file tree"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "the builtin frontends of the e2e daemons predate the flags")
+            return
+        ctx = Path(__file__).resolve().parent / "beyond" / "parents-exclude"
+        tag = self.tag("parents-exclude", "test")
+        res = build(d, ctx, tag, self.frontend)
+        if d.name == "bookworm":
+            # BuildKit 0.8 has no file.copy.includeexcludepatterns: it would copy everything.
+            want = "needs a BuildKit that filters copies"
+            self.report.check(not res.ok and want in res.output, d.name, check + " (refused on BuildKit 0.8)",
+                              f"rc={res.rc}", f"expected {want!r} in:\n{res.why(8)}")
+            remove_images(d, tag)
+            return
+        expected = [
+            "/added/readme.md",
+            "/all/docs/guide.txt",
+            "/all/pkg/a/go.mod",
+            "/all/pkg/a/main.go",
+            "/all/src/app/main.go",
+            "/docs/guide.txt",
+            "/mods/pkg/a/go.mod",
+            "/mods/pkg/b/go.mod",
+            "/pivot/app/main.go",
+        ]
+        got: list[str] = []
+        if res.ok:
+            roots = ("/added/", "/all/", "/docs/", "/mods/", "/pivot/")
+            tree = image_tree(d, tag)
+            got = sorted(p for p, e in tree.items() if p.startswith(roots) and e["type"] == "file")
+        remove_images(d, tag)
+        self.report.check(res.ok and got == expected, d.name, check,
+                          f"{len(got)} files" if res.ok else "build failed",
+                          f"rc={res.rc}; expected {expected}\ngot {got}\n{res.why(8) if not res.ok else ''}")
+
+    # -- the experimental CopyIgnoredFile check: its warning in buildx's output
+    def copy_ignored_file(self, d: Daemon) -> None:
+        check = "CopyIgnoredFile warning shown by buildx"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "the builtin frontends of the e2e daemons predate build checks")
+            return
+        if d.name == "bookworm":
+            self.report.skip(d.name, check, "docker build of Docker 20.10 prints no build warnings")
+            return
+        ctx = Path(__file__).resolve().parent / "beyond" / "copy-ignored-file"
+        tag = self.tag("copy-ignored-file", "test")
+        res = build(d, ctx, tag, self.frontend)
+        remove_images(d, tag)
+        want = 'CopyIgnoredFile: Attempting to Copy file "app.log" that is excluded by .dockerignore (line 5)'
+        ok = not res.ok and want in res.output and '"keep.log" that is excluded' not in res.output
+        self.report.check(ok, d.name, check, f"rc={res.rc}", f"expected {want!r} in:\n{res.why(12)}")
+
+    # -- rustfront debug why: its prediction (per stage, the first step that misses) is what the
+    #    rebuild through the frontend shows
+    def debug_why(self, d: Daemon) -> None:
+        check = "debug why: the predicted first miss per stage is what the rebuild runs"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "rustfront's own command")
+            return
+        changes = {
+            "an edited source file": lambda w: (w / "main.go").write_text((w / "main.go").read_text() + "// v2\n"),
+            "a changed ARG default": lambda w: (w / "Dockerfile").write_text(
+                (w / "Dockerfile").read_text().replace("ARG VERSION=dev", "ARG VERSION=2.0", 1)),
+            "reordered instructions": lambda w: (w / "Dockerfile").write_text(
+                (w / "Dockerfile").read_text().replace("COPY go.mod ./\nCOPY *.go ./", "COPY *.go ./\nCOPY go.mod ./")),
+        }
+        for what, change in changes.items():
+            sub = f"{check}: {what}"
+            with tempfile.TemporaryDirectory(prefix="rustfront-e2e-why.") as td:
+                w = Path(td)
+                shutil.copytree(EXAMPLES / "go", w, dirs_exist_ok=True)
+                # a source no earlier run has built: both builds start from an empty cache
+                (w / "main.go").write_text((w / "main.go").read_text() + f"// run {time.time_ns()}\n")
+                git = ["git", "-C", str(w), "-c", "user.email=e2e@rustfront", "-c", "user.name=e2e"]
+                for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "v1"]):
+                    subprocess.run(git + args, check=True, stdout=subprocess.DEVNULL)
+                tag = self.tag("debug-why", "test")
+                first = build(d, w, tag, self.frontend, no_cache=False)
+                change(w)
+                why = subprocess.run(
+                    ["cargo", "run", "-q", "--manifest-path", str(REPO / "Cargo.toml"), "--bin", "rustfront", "--",
+                     "debug", "why", "git:HEAD:./Dockerfile", "Dockerfile", "--context", ".", "--format", "json"],
+                    cwd=w, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                second = build(d, w, tag, self.frontend, no_cache=False)
+                remove_images(d, tag)
+            if not (first.ok and second.ok and why.returncode == 0):
+                self.report.fail(d.name, sub, "a build or debug why failed",
+                                 f"{first.why(8) if not first.ok else ''}{second.why(8) if not second.ok else ''}"
+                                 f"{why.stderr}")
+                continue
+            steps = parse_steps(second.output)
+            wrong = []
+            for stage in json.loads(why.stdout)["stages"]:
+                miss = stage["first_miss"]
+                for s in steps:
+                    name, _, count = s.stage.rpartition(" ")
+                    if name != stage["stage"]:
+                        continue
+                    index = int(count.split("/")[0])
+                    should_run = miss is not None and index >= miss["step"]
+                    # a step that copies or mounts another stage's files is keyed by their content:
+                    # BuildKit reuses it when the stage comes out identical (a reproducible build)
+                    maybe = should_run and miss["cause"]["kind"] == "stage"
+                    if s.cached == should_run and not maybe:
+                        wrong.append(f"[{s.stage}] {s.text}: {'CACHED' if s.cached else 'ran'}, predicted "
+                                     f"{'to run' if should_run else 'CACHED'}")
+            predicted = "; ".join(f"{st['stage']} at {st['first_miss']['step']}" if st["first_miss"] else f"{st['stage']} cached"
+                                  for st in json.loads(why.stdout)["stages"])
+            self.report.check(not wrong, d.name, sub, predicted,
+                              "; ".join(wrong) + f"\nsteps:\n{describe_steps(steps)}\n{why.stdout}")
+
     def all_cached(self, d: Daemon, check: str, res: BuildResult) -> None:
         steps = parse_steps(res.output)
         ran = [s for s in steps if not s.cached]
@@ -758,7 +1347,7 @@ class Harness:
             return
         ctx = Path(__file__).resolve().parent / "multi-platform"
         summaries = {}
-        for side, frontend in (("builtin", BUILTIN), ("test", self.frontend)):
+        for side, frontend in (("a", self.side_a), ("test", self.frontend)):
             tag = self.tag("multi-platform", side)
             res = build(d, ctx, tag, frontend, extra=["--platform", "linux/amd64,linux/arm64"])
             if not res.ok:
@@ -766,11 +1355,18 @@ class Harness:
                 return
             summaries[side] = platform_configs(d, tag)
             remove_images(d, tag)
-        a, b = summaries["builtin"], summaries["test"]
+        a, b = summaries["a"], summaries["test"]
+        used: list[str] = []
+        norms = self.normalisations(d, self.side_a, self.frontend)
+        for ca, cb in zip(a, b):
+            if norms and ca["platform"] == cb["platform"]:
+                # the summaries keep only created_by: give both the same "(empty) " prefix
+                ha, hb = (["(empty) " + h for h in c["history"]] for c in (ca, cb))
+                ca["history"] = [h[8:] for h in normalise_history(ha, hb, norms, {}, used)]
         platforms = [c["platform"] for c in b]
         self.report.check(a == b and platforms == ["linux/amd64", "linux/arm64"], d.name, check,
-                          f"platforms {platforms}",
-                          f"builtin: {json.dumps(a, indent=1)}\nours: {json.dumps(b, indent=1)}")
+                          f"platforms {platforms}" + (f"; normalised: {', '.join(sorted(set(used)))}" if used else ""),
+                          f"{self.side_a.label}: {json.dumps(a, indent=1)}\nours: {json.dumps(b, indent=1)}")
 
     # -- inline cache through the local registry
     def cache_inline(self, d: Daemon) -> None:
@@ -808,18 +1404,28 @@ class Harness:
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             self.report.fail(d.name, "daemon reachable", str(e).splitlines()[0])
             return
-        print(f"== {d.name}: docker {ver}; side A = builtin frontend, side B = {self.frontend.label}", flush=True)
-        if self.frontend.image is not None:
-            p = docker(d, "image", "inspect", self.frontend.image, check=False)
-            if not self.report.check(p.returncode == 0, d.name, f"frontend image {self.frontend.image} present",
-                                     "", "build it with scripts/build-image.sh"):
-                return
+        print(f"== {d.name}: docker {ver}; side A = {self.side_a.label}{' frontend' if self.side_a.image is None else ''}, "
+              f"side B = {self.frontend.label}", flush=True)
+        for fe in (self.side_a, self.frontend):
+            if fe.image is not None:
+                p = docker(d, "image", "inspect", fe.image, check=False)
+                if not self.report.check(p.returncode == 0, d.name, f"frontend image {fe.image} present",
+                                         "", "build it with scripts/build-image.sh"):
+                    return
         for case in cases():
             self.compare(d, case)
         self.syntax_directive(d)
+        self.example_header(d)
         self.error_location(d)
         self.parallel_time(d)
         self.layer_cache(d)
+        self.run_no_cache(d)
+        self.arg_from(d)
+        self.debug_why(d)
+        self.include(d)
+        self.subrequests(d)
+        self.copy_parents_exclude(d)
+        self.copy_ignored_file(d)
         self.cache_local(d)
         self.cache_inline(d)
         self.multi_platform(d)
@@ -833,6 +1439,10 @@ class Harness:
             [sys.executable, "-m", "http.server", "--bind", "127.0.0.1", "--directory", str(HTTP_ROOT),
              str(HTTP_PORT)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.3)
+        if server.poll() is not None:
+            print(f"WARNING: cannot serve e2e/http-root on 127.0.0.1:{HTTP_PORT} (port in use: another harness "
+                  "running?); the ADD <url> cases will fail", flush=True)
         try:
             for name in self.args.daemons:
                 self.run_daemon(daemons[name])
@@ -850,6 +1460,10 @@ class Harness:
 
 def expectations(case: Case, cfg: dict, tree: dict[str, dict]) -> list[str]:
     problems = []
+    for needle in case.never_in_image:
+        problems += [f"{path} contains {needle!r}" for path, e in tree.items() if needle in e.get("contains", ())]
+        if needle in json.dumps(cfg):
+            problems.append(f"the image config (or its history) contains {needle!r}")
     for path, attrs in case.present.items():
         e = tree.get(path)
         if e is None:
@@ -873,6 +1487,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--frontend", default=os.environ.get("FRONTEND_IMAGE", "rustfront:dev"),
                    help="frontend image for side B, or 'builtin' (builtin vs builtin validates the harness)")
+    p.add_argument("--frontend-a", default=os.environ.get("FRONTEND_A_IMAGE", "builtin"),
+                   help="side A: 'builtin' (default; the daemon's builtin frontend is the oracle) or a frontend "
+                        "image to use as oracle instead (e.g. a local build of docker/dockerfile 1.20)")
     p.add_argument("--daemon", dest="daemons", action="append", choices=["trixie", "bookworm"],
                    help="daemon(s) to test (default: both)")
     p.add_argument("--only", action="append", default=[], help="run only checks whose name contains this text")

@@ -1,6 +1,7 @@
 """Unit tests for the pure parts of e2e/harness.py (no daemon needed):
 python3 -m unittest discover -s e2e -p 'test_*.py'"""
 
+import shutil
 import unittest
 
 import harness as h
@@ -116,11 +117,133 @@ class Frontends(unittest.TestCase):
         self.assertEqual(h.Frontend("rustfront:dev", via_arg=False).args(), [])
 
 
+class Normalisations(unittest.TestCase):
+    trixie = [n for n in h.NORMALISATIONS if n.daemon == "trixie"]
+
+    def test_every_normalisation_is_explained(self):
+        for n in h.NORMALISATIONS:
+            self.assertIn(n.daemon, ("trixie", "bookworm"))
+            self.assertEqual(n.field, "history")
+            self.assertGreater(len(n.why), 40, n.name)
+
+    def test_expose_map_is_the_port_list(self):
+        used = []
+        a = ["(empty) EXPOSE map[7070/tcp:{} 8080/tcp:{} 9090/udp:{}]"]
+        b = ["(empty) EXPOSE [8080/tcp 9090/udp 7070/tcp]"]
+        self.assertEqual(h.normalise_history(a, b, self.trixie, {}, used), b)
+        self.assertEqual(used, ["EXPOSE map[...]"])
+
+    def test_expose_other_ports_or_layer_flag_stay_different(self):
+        a = ["(empty) EXPOSE map[80/tcp:{}]"]
+        for b in (["(empty) EXPOSE [81/tcp]"], ["(layer) EXPOSE [80/tcp]"], ["(empty) EXPOSE [80/tcp 80/udp]"]):
+            self.assertEqual(h.normalise_history(a, b, self.trixie, {}, []), a, b)
+
+    def test_arg_effective_value(self):
+        cases = [  # (builtin, 1.20 form, build args, same?)
+            ("ARG VERSION=dev", "ARG VERSION=1.2.3", {"VERSION": "1.2.3"}, True),
+            ("ARG VERSION=dev", "ARG VERSION=1.2.4", {"VERSION": "1.2.3"}, False),
+            ("ARG VERSION=dev", "ARG VERSION=dev", {}, True),
+            ("ARG VERSION=dev", "ARG VERSION=other", {}, False),
+            ("ARG BASE", "ARG BASE=busybox:local", {}, True),
+            ("ARG BASE", "ARG BASE", {}, True),
+            ("ARG A=${B}", "ARG A=expanded", {}, True),
+            ("ARG TARGETPLATFORM BUILDPLATFORM", "ARG TARGETPLATFORM=linux/amd64 BUILDPLATFORM=linux/amd64", {}, True),
+            ("ARG A B", "ARG B=1 A=2", {}, False),
+            ("ARG A=1", "ARG A", {}, False),
+        ]
+        for old, new, args, same in cases:
+            got = h.normalise_history(["(empty) " + old], ["(empty) " + new], self.trixie, args, [])
+            self.assertEqual(got == ["(empty) " + new], same, (old, new, args))
+
+    def test_run_build_args_of_the_base_stage(self):
+        cases = [  # (builtin, 1.20 form, same?)
+            ("RUN /bin/sh -c x", "RUN |2 BASE=b FLAVOUR=spicy /bin/sh -c x", True),
+            ("RUN |1 OWN=1 /bin/sh -c x", "RUN |2 BASE=b OWN=1 /bin/sh -c x", True),
+            ("RUN /bin/sh -c x", "RUN |1 BASE=b /bin/sh -c y", False),
+            ("RUN |1 OWN=1 /bin/sh -c x", "RUN |2 OWN=1 BASE=b /bin/sh -c x", False),
+            ("RUN |1 OWN=1 /bin/sh -c x", "RUN |1 OWN=2 /bin/sh -c x", False),
+        ]
+        for old, new, same in cases:
+            got = h.normalise_history(["(layer) " + old], ["(layer) " + new], self.trixie, {}, [])
+            self.assertEqual(got == ["(layer) " + new], same, (old, new))
+
+    def test_compare_configs_reports_what_it_used(self):
+        a = cfg(history=[{"created_by": "EXPOSE map[80/tcp:{}]", "empty_layer": True}])
+        b = cfg(history=[{"created_by": "EXPOSE [80/tcp]", "empty_layer": True}])
+        used = []
+        self.assertEqual(h.compare_configs(a, b, self.trixie, used), [])
+        self.assertEqual(used, ["EXPOSE map[...]"])
+        self.assertEqual(len(h.compare_configs(a, b)), 1)  # no normalisation unless asked
+
+
+class FailuresAndSecrets(unittest.TestCase):
+    def harness(self, frontend_a="builtin"):
+        hs = h.Harness(h.parse_args(["--frontend", "rustfront:dev", "--frontend-a", frontend_a]))
+        self.addCleanup(shutil.rmtree, hs.tmp, True)
+        return hs
+
+    def test_expected_failure_most_specific_key_wins(self):
+        hs = self.harness()
+        case = h.Case("t", h.EXAMPLES, fails={"any": "generic", "builtin@bookworm": "old", "dockerfile": "new"})
+        daemons = h.known_daemons()
+        self.assertEqual(hs.expected_failure(case, daemons["bookworm"], h.BUILTIN), "old")
+        self.assertEqual(hs.expected_failure(case, daemons["trixie"], h.BUILTIN), "generic")
+        self.assertEqual(hs.expected_failure(case, daemons["trixie"], h.Frontend("x")), "new")
+        self.assertIsNone(hs.expected_failure(h.Case("u", h.EXAMPLES), daemons["trixie"], h.BUILTIN))
+
+    def test_upstream_image_as_side_a_is_not_normalised(self):
+        d = h.known_daemons()["trixie"]
+        self.assertTrue(self.harness().normalisations(d, h.BUILTIN, h.Frontend("rustfront:dev")))
+        oracle = self.harness("dockerfile:1.20")
+        self.assertEqual(oracle.side_a.kind, "dockerfile")
+        self.assertEqual(oracle.normalisations(d, oracle.side_a, oracle.frontend), [])
+        self.assertEqual(self.harness().normalisations(h.known_daemons()["bookworm"], h.BUILTIN,
+                                                       h.Frontend("rustfront:dev")), [])
+
+    def test_never_in_image(self):
+        case = h.Case("t", h.EXAMPLES, never_in_image=["s3cret"])
+        tree = {"/a": {"type": "file", "contains": ["s3cret"]}, "/b": {"type": "file"}}
+        self.assertEqual(h.expectations(case, cfg(Env=["X=s3cret"]), tree),
+                         ["/a contains 's3cret'", "the image config (or its history) contains 's3cret'"])
+        self.assertEqual(h.expectations(case, cfg(), {"/b": {"type": "file"}}), [])
+
+    def test_placeholders(self):
+        self.assertEqual(h.PLACEHOLDER_RE.findall("FROM r@{{BUSYBOX_DIGEST}}\nCOPY --from=x@{{A_B}} / /"),
+                         ["BUSYBOX_DIGEST", "A_B"])
+
+
 class Cases(unittest.TestCase):
-    def test_every_case_has_a_dockerfile_without_syntax_line(self):
+    def test_examples_start_with_the_header_and_cases_have_none(self):
         for case in h.cases():
             text = (case.ctx / "Dockerfile").read_text()
-            self.assertNotIn("# syntax=", text.lower(), case.ctx)
+            if case.ctx.parent == h.EXAMPLES:
+                self.assertEqual(text.splitlines()[0], f"# syntax={h.HEADER_IMAGE}", case.ctx)
+                self.assertNotIn("# syntax=", h.without_syntax(case.ctx / "Dockerfile").lower(), case.ctx)
+            else:
+                self.assertNotIn("# syntax=", text.lower(), case.ctx)
+
+    def test_without_syntax_keeps_the_line_numbers(self):
+        import tempfile
+        from pathlib import Path
+        with tempfile.TemporaryDirectory() as td:
+            df = Path(td) / "Dockerfile"
+            df.write_text("# escape=`\n# Syntax = org/rustfront\n# a comment\nFROM scratch\n")
+            self.assertEqual(h.without_syntax(df), "# escape=`\n#\n# a comment\nFROM scratch\n")
+            df.write_text("# a comment\n# syntax=org/rustfront\nFROM scratch\n")  # not a directive any more
+            self.assertIsNone(h.without_syntax(df))
+            df.write_text("FROM scratch\n")
+            self.assertIsNone(h.without_syntax(df))
+
+    def test_fail_keys_and_lines(self):
+        for case in h.cases():
+            for key in case.fails:
+                kind, _, daemon = key.partition("@")
+                self.assertIn(kind, ("builtin", "dockerfile", "any"), (case.name, key))
+                self.assertIn(daemon, ("", "trixie", "bookworm"), (case.name, key))
+            if case.fail_line:
+                lines = (case.ctx / "Dockerfile").read_text().splitlines()
+                self.assertTrue(lines[case.fail_line - 1].startswith(("RUN", "COPY", "ADD", "FROM")),
+                                (case.name, case.fail_line))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BK=${BK_ROOT:-/var/lib/buildkit-env}
 FRONTEND_TAG=${FRONTEND_TAG:-rustfront:dev}
 REGISTRY=${E2E_REGISTRY:-localhost:5000}
+# the name users pull and write in `# syntax=org/rustfront` (tags: latest, VERSION, MAJOR.MINOR)
+IMAGE_NAME=${IMAGE_NAME:-org/rustfront}
+PUBLISH_REPO=${PUBLISH_REPO:-$REGISTRY/$IMAGE_NAME}
+CRATE_VERSION=$(grep -m1 -oP '^version = "\K[^"]+' "$REPO/Cargo.toml")
 RUST_TARGET=x86_64-unknown-linux-gnu
 BIN_REL=target/$RUST_TARGET/release/rustfront
 ALL_DAEMONS="trixie bookworm"

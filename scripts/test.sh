@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # scripts/test.sh -- THE test command (README and CI). Run as root on Debian bookworm (x86_64).
 #
-#   scripts/test.sh [--fail-fast] [--no-e2e] [--no-cargo]
+#   scripts/test.sh [--fail-fast] [--no-e2e] [--no-cargo] [--no-msrv]
 #
 #   1. cargo fmt --check
 #   2. cargo clippy --all-targets -- -D warnings
 #   3. cargo test
+#   3a. rust-version: the workspace (all targets, all features) builds with exactly the rustc that
+#       Cargo.toml's rust-version names -- Debian's, in a chroot (scripts/toolchain.sh msrv; root)
 #   3b. e2e harness unit tests (python3 -m unittest, no daemon needed)
 #   4. e2e/env/setup.sh         provisioning: daemons, registry, base + toolchain images (idempotent)
-#   5. scripts/build-image.sh   static binary -> rustfront:dev in both daemons + localhost:5000
+#   5. scripts/build-image.sh --platforms linux/amd64,linux/arm64: static binaries (toolchain chroot),
+#      one index pushed to localhost:5000/org/rustfront, each daemon pulls its member as rustfront:dev
+#      and org/rustfront:latest
+#   5b. scripts/compare-arches.sh: the index's arm64 binary under qemu = its amd64 binary, whole corpus
 #   6. e2e/run.sh               builtin vs rustfront on Docker 26 / BuildKit 0.13 and Docker 20.10 / BuildKit 0.8
 #
 # Every step runs (unless --fail-fast) and is timed; a summary follows; exit 1 if any step failed.
@@ -17,13 +22,14 @@ set -uo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO"
 
-FAIL_FAST=0 E2E=1 CARGO_STEPS=1
+FAIL_FAST=0 E2E=1 CARGO_STEPS=1 MSRV=1
 for a in "$@"; do
   case $a in
     --fail-fast) FAIL_FAST=1 ;;
     --no-e2e) E2E=0 ;;
     --no-cargo) CARGO_STEPS=0 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --no-msrv) MSRV=0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option: $a" >&2; exit 2 ;;
   esac
 done
@@ -63,6 +69,14 @@ if [ $CARGO_STEPS = 1 ]; then
   step "cargo clippy" cargo clippy "${locked[@]}" --all-targets -- -D warnings
   step "cargo test" cargo test "${locked[@]}"
 fi
+if [ $CARGO_STEPS = 1 ] && [ $MSRV = 1 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    step "rust-version $(grep -oP '^rust-version = "\K[^"]+' Cargo.toml) (scripts/toolchain.sh msrv)" "$REPO/scripts/toolchain.sh" msrv
+  else
+    echo "rust-version check skipped: it needs root (a chroot with Debian's rustc)" >&2
+    SUMMARY+=("skip          rust-version (not root)")
+  fi
+fi
 PY=$(command -v python3.11 || command -v python3 || true)
 if [ -n "$PY" ]; then
   step "e2e harness unit tests" "$PY" -B -m unittest discover -s "$REPO/e2e" -p 'test_*.py'
@@ -70,7 +84,9 @@ fi
 if [ $E2E = 1 ]; then
   [ "$(id -u)" = 0 ] || { echo "the e2e steps need root (daemons, chroots); use --no-e2e" >&2; SUMMARY+=("FAILED e2e: not root"); FAILED=1; finish; }
   step "provisioning (e2e/env/setup.sh)" "$REPO/e2e/env/setup.sh"
-  step "frontend image (scripts/build-image.sh)" "$REPO/scripts/build-image.sh"
+  step "frontend image, linux/amd64 + linux/arm64 (scripts/build-image.sh --platforms)" \
+    "$REPO/scripts/build-image.sh" --platforms linux/amd64,linux/arm64
+  step "arm64 = amd64 under qemu (scripts/compare-arches.sh)" "$REPO/scripts/compare-arches.sh"
   step "e2e (e2e/run.sh: ${E2E_DAEMONS:-trixie bookworm})" "$REPO/e2e/run.sh"
 fi
 finish

@@ -7,12 +7,16 @@
 //! over stdio), with [`frontend`] orchestrating the docker UX (options, contexts, .dockerignore).
 
 pub mod convert;
+pub mod debug;
 pub mod dockerfile;
 pub mod frontend;
-pub mod gateway;
 pub mod instructions;
-pub mod llb;
+pub mod lint;
 pub mod shell;
 
+/// BuildKit's gateway client (crate `rustfront-gateway`).
+pub use rustfront_gateway as gateway;
+/// The LLB builder (crate `rustfront-llb`).
+pub use rustfront_llb as llb;
 /// BuildKit's wire types (re-exported so callers need not name the proto crate).
-pub use bollard_buildkit_proto as proto;
+pub use rustfront_llb::proto;

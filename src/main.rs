@@ -2,11 +2,16 @@
 //! gRPC pipe), or by people for `rustfront debug …`.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use rustfront::convert::{self, ConvertOptions, Plan, PlanInputs};
+use rustfront::convert::graph::StageGraph;
+use rustfront::convert::{self, ConvertOptions, Plan, ResolvedImage};
+use rustfront::debug::context::{DirTree, GitTree, Revision};
+use rustfront::debug::why::{ContextTree, Contexts, Side, why};
+use rustfront::frontend::subrequests::{lint, outline, targets};
 use rustfront::gateway::{FrontendEnv, Gateway};
+use rustfront::instructions::include::Includes;
 use rustfront::llb::{self, MarshalOptions, Platform};
 use rustfront::{dockerfile, frontend};
 
@@ -17,9 +22,29 @@ Use it from a Dockerfile:   # syntax=<this image>
 Or:                         docker buildx build --build-arg BUILDKIT_SYNTAX=<this image> .
 
 Commands for people:
+  rustfront lint FILE [--format json] [--target T] [--build-arg K=V]...
+                                           the build checks, as `docker buildx build --check`
+                                           shows them (exit status 1 on an error: a Dockerfile
+                                           that does not build, or a violation with
+                                           `# check=error=true`)
+  rustfront debug outline FILE [--target T] [--build-arg K=V]... [--platform P]
+                                           the build args, secrets and SSH sockets the target
+                                           uses, as the frontend.outline JSON
+  rustfront debug targets FILE             the stages, as the frontend.targets JSON
   rustfront debug ast FILE                 print the parsed Dockerfile (BuildKit's AST dump)
   rustfront debug llb FILE [--target T] [--build-arg K=V]... [--platform P]
                                            print the LLB that would be solved, as JSON
+  rustfront debug graph FILE [--target T] [--build-arg K=V]... [--platform P]
+                           [--format dot|mermaid|json]
+                                           print the stage graph: steps per stage, pruned
+                                           stages, the critical path (default: dot)
+  (llb and graph read INCLUDEd files from --context DIR, default: the Dockerfile's directory)
+  rustfront debug why OLD NEW [--context DIR] [--old-context DIR] [--target T]
+                         [--build-arg K=V]... [--platform P] [--format text|json]
+                                           per stage, the first step whose cache misses
+                                           between two revisions and why; OLD and NEW are
+                                           files or git:REV:PATH (then DIR at REV is the
+                                           old context)
   rustfront --version
 ";
 
@@ -32,8 +57,13 @@ fn main() -> ExitCode {
             println!("rustfront {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
+        ["lint", file, rest @ ..] => lint_command(file, rest),
         ["debug", "ast", file] => report(debug_ast(file)),
-        ["debug", "llb", file, rest @ ..] => report(debug_llb(file, rest)),
+        ["debug", "outline", file, rest @ ..] => report(debug_outline(file, rest)),
+        ["debug", "targets", file] => report(debug_targets(file)),
+        ["debug", "llb", file, rest @ ..] => report(debug_llb(file, rest).map(|()| String::new())),
+        ["debug", "graph", file, rest @ ..] => report(debug_graph(file, rest)),
+        ["debug", "why", old, new, rest @ ..] => report(debug_why(old, new, rest)),
         _ => {
             eprint!("{USAGE}");
             ExitCode::from(2)
@@ -88,72 +118,286 @@ fn read(file: &str) -> Result<Vec<u8>, String> {
     std::fs::read(file).map_err(|e| format!("{file}: {e}"))
 }
 
-fn parse_error(file: &str, e: &dockerfile::ParseError) -> String {
-    if e.line == 0 {
-        format!("{file}: {}", e.message)
-    } else {
-        format!("{file}:{}: {}", e.line, e.message)
-    }
+/// `file:line: message` (or `file: message`).
+fn located(file: &str, e: &dockerfile::Error) -> String {
+    e.located(file).to_string()
 }
 
 fn debug_ast(file: &str) -> Result<String, String> {
     let data = read(file)?;
-    let parsed = dockerfile::parse(&data).map_err(|e| parse_error(file, &e))?;
+    let parsed = dockerfile::parse(&data).map_err(|e| located(file, &e))?;
     Ok(parsed.dump() + "\n")
 }
 
-fn debug_llb(file: &str, rest: &[&str]) -> Result<String, String> {
-    let mut target = None;
-    let mut build_args = BTreeMap::new();
-    let mut platform = None;
-    let mut words = rest.iter();
-    while let Some(flag) = words.next() {
-        let mut value = || {
-            words
-                .next()
-                .copied()
-                .ok_or_else(|| format!("{flag} needs a value"))
+/// The flags of `lint` and the `debug` commands.
+#[derive(Default)]
+struct DebugFlags {
+    target: Option<String>,
+    build_args: BTreeMap<String, String>,
+    platform: Option<Platform>,
+    format: Option<String>,
+    /// The build context: where `debug llb`/`debug graph` read INCLUDEd files (default: the
+    /// Dockerfile's directory); for `debug why`, the new revision's.
+    context: Option<String>,
+    /// `debug why`: the old revision's build context.
+    old_context: Option<String>,
+}
+
+impl DebugFlags {
+    fn parse(rest: &[&str], formats: &[&str]) -> Result<Self, String> {
+        let mut flags = DebugFlags::default();
+        let mut words = rest.iter();
+        while let Some(flag) = words.next() {
+            let mut value = || {
+                words
+                    .next()
+                    .copied()
+                    .ok_or_else(|| format!("{flag} needs a value"))
+            };
+            match *flag {
+                "--target" => flags.target = Some(value()?.to_string()),
+                "--build-arg" => {
+                    let kv = value()?;
+                    let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+                    flags.build_args.insert(k.to_string(), v.to_string());
+                }
+                "--context" => flags.context = Some(value()?.to_string()),
+                "--platform" => {
+                    flags.platform = Some(Platform::parse(value()?).map_err(|e| e.to_string())?);
+                }
+                "--format" if !formats.is_empty() => {
+                    let format = value()?;
+                    if !formats.contains(&format) {
+                        return Err(format!(
+                            "unknown format {format} (one of: {})",
+                            formats.join(", ")
+                        ));
+                    }
+                    flags.format = Some(format.to_string());
+                }
+                "--old-context" if formats.contains(&"text") => {
+                    flags.old_context = Some(value()?.to_string());
+                }
+                other => return Err(format!("unknown flag {other}\n{USAGE}")),
+            }
+        }
+        Ok(flags)
+    }
+
+    /// The files `parsed` (read from `file`) includes, read from the context directory.
+    fn includes(&self, file: &str, parsed: &dockerfile::Dockerfile) -> Result<Includes, String> {
+        let dir = match &self.context {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None => std::path::Path::new(file)
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default(),
         };
-        match *flag {
-            "--target" => target = Some(value()?.to_string()),
-            "--build-arg" => {
-                let kv = value()?;
-                let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-                build_args.insert(k.to_string(), v.to_string());
-            }
-            "--platform" => {
-                platform = Some(Platform::parse(value()?).map_err(|e| e.to_string())?);
-            }
-            other => return Err(format!("unknown flag {other}\n{USAGE}")),
+        let mut includes = Includes::new(file);
+        includes
+            .resolve(parsed, |path| {
+                std::fs::read(dir.join(path)).map_err(|e| e.to_string())
+            })
+            .map_err(|e| includes.located(&e))?;
+        Ok(includes)
+    }
+
+    /// Conversion options for `file` holding `data`, built on linux/amd64.
+    fn options(self, file: &str, data: &[u8]) -> ConvertOptions {
+        ConvertOptions {
+            target: self.target,
+            build_args: self.build_args,
+            target_platform: self.platform,
+            ..ConvertOptions::new(file, data, Platform::new("linux", "amd64"))
         }
     }
+}
+
+/// Writes the LLB as JSON to stdout while it is described, op by op (a big definition's
+/// JSON view is many times its size).
+fn debug_llb(file: &str, rest: &[&str]) -> Result<(), String> {
+    let flags = DebugFlags::parse(rest, &[])?;
     let data = read(file)?;
-    let parsed = dockerfile::parse(&data).map_err(|e| parse_error(file, &e))?;
-    let build_platform = Platform::new("linux", "amd64");
-    let mut opts = ConvertOptions::new(file, &data, build_platform.clone());
-    opts.build_args = build_args;
-    opts.target_platform = platform;
-    let located = |e: convert::ConvertError| match e.span {
-        Some(span) => format!("{file}:{}: {}", span.start.line, e.message),
-        None => e.message,
-    };
-    let plan = Plan::new(&PlanInputs {
-        dockerfile: &parsed,
-        build_args: &opts.build_args,
-        target: target.as_deref(),
-        build_platform: &build_platform,
-        target_platform: opts.target_platform.as_ref(),
-    })
-    .map_err(located)?;
+    let parsed = dockerfile::parse(&data).map_err(|e| located(file, &e))?;
+    let includes = flags.includes(file, &parsed)?;
+    let opts = flags.options(file, &data);
+    // Offline: base images are not resolved (their config is unknown).
     let converted =
-        convert::convert(&plan, &opts, parsed.escape, &BTreeMap::new()).map_err(located)?;
+        convert::convert_with_includes(&parsed, &includes, &opts, |_| ResolvedImage::default())
+            .map_err(|e| includes.located(&e))?;
+    drop(parsed);
     let definition = llb::marshal(converted.state.as_ref(), &MarshalOptions::default())
         .map_err(|e| e.to_string())?;
-    let out = serde_json::json!({
-        "ops": llb::describe(&definition),
-        "image": converted.image,
-    });
-    serde_json::to_string_pretty(&out)
-        .map(|s| s + "\n")
+    let out = LlbView {
+        // Through a `Value`, whose keys are sorted, as the ops' are.
+        image: serde_json::to_value(&converted.image).map_err(|e| e.to_string())?,
+        ops: Ops(&definition),
+    };
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut stdout, &out).map_err(|e| e.to_string())?;
+    stdout
+        .write_all(b"\n")
+        .and_then(|()| stdout.flush())
         .map_err(|e| e.to_string())
+}
+
+/// What `debug llb` prints: `{"image": …, "ops": […]}`.
+#[derive(serde::Serialize)]
+struct LlbView<'a> {
+    image: serde_json::Value,
+    ops: Ops<'a>,
+}
+
+/// The ops of a definition, described as they are written.
+struct Ops<'a>(&'a llb::pb::Definition);
+
+impl serde::Serialize for Ops<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(llb::describe_ops(self.0))
+    }
+}
+
+fn debug_graph(file: &str, rest: &[&str]) -> Result<String, String> {
+    let flags = DebugFlags::parse(rest, &["dot", "mermaid", "json"])?;
+    let format = flags.format.clone().unwrap_or_else(|| "dot".into());
+    let data = read(file)?;
+    let parsed = dockerfile::parse(&data).map_err(|e| located(file, &e))?;
+    let includes = flags.includes(file, &parsed)?;
+    let plan = Plan::with_includes(&parsed, &includes, &flags.options(file, &data))
+        .map_err(|e| includes.located(&e))?;
+    let graph = StageGraph::new(&plan);
+    match format.as_str() {
+        "mermaid" => Ok(graph.to_mermaid()),
+        "json" => serde_json::to_string_pretty(&graph)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string()),
+        _ => Ok(graph.to_dot()),
+    }
+}
+
+/// The LLB of one revision, converted offline as `debug llb` does, and its target's name.
+fn revision_llb(spec: &str, flags: &DebugFlags) -> Result<(llb::pb::Definition, String), String> {
+    let data = Revision::parse(spec).read()?;
+    let parsed = dockerfile::parse(&data).map_err(|e| located(spec, &e))?;
+    let flags = DebugFlags {
+        target: flags.target.clone(),
+        build_args: flags.build_args.clone(),
+        platform: flags.platform.clone(),
+        ..DebugFlags::default()
+    };
+    let opts = flags.options(spec, &data);
+    let plan = Plan::new(&parsed, &opts).map_err(|e| located(spec, &e))?;
+    let target = plan
+        .stages
+        .get(plan.target)
+        .map(|s| s.display_name(plan.target))
+        .unwrap_or_default();
+    let converted = convert::convert_dockerfile(&parsed, &opts, |_| ResolvedImage::default())
+        .map_err(|e| located(spec, &e))?;
+    let def = llb::marshal(converted.state.as_ref(), &MarshalOptions::default())
+        .map_err(|e| e.to_string())?;
+    Ok((def, target))
+}
+
+fn debug_why(old: &str, new: &str, rest: &[&str]) -> Result<String, String> {
+    let flags = DebugFlags::parse(rest, &["text", "json"])?;
+    let (old_def, new_def) = (revision_llb(old, &flags)?, revision_llb(new, &flags)?);
+    let trees: Option<(Box<dyn ContextTree>, Box<dyn ContextTree>)> = match &flags.context {
+        None => None,
+        Some(dir) => {
+            let at = |spec: &str, other: Option<&String>| -> Box<dyn ContextTree> {
+                match (Revision::parse(spec).git_rev(), other) {
+                    (_, Some(d)) => Box::new(DirTree(d.into())),
+                    (Some(rev), None) => Box::new(GitTree {
+                        dir: dir.into(),
+                        rev: rev.to_string(),
+                    }),
+                    (None, None) => Box::new(DirTree(dir.into())),
+                }
+            };
+            if flags.old_context.is_none() && Revision::parse(old).git_rev().is_none() {
+                return Err(
+                    "--context needs the old revision's context too: --old-context DIR, or OLD as git:REV:PATH"
+                        .into(),
+                );
+            }
+            Some((at(old, flags.old_context.as_ref()), at(new, None)))
+        }
+    };
+    let contexts = trees.as_ref().map(|(o, n)| Contexts {
+        old: o.as_ref(),
+        new: n.as_ref(),
+    });
+    let report = why(
+        Side {
+            definition: &old_def.0,
+            target: &old_def.1,
+        },
+        Side {
+            definition: &new_def.0,
+            target: &new_def.1,
+        },
+        contexts,
+    );
+    match flags.format.as_deref() {
+        Some("json") => serde_json::to_string_pretty(&report)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string()),
+        _ => Ok(report.to_text()),
+    }
+}
+
+fn debug_outline(file: &str, rest: &[&str]) -> Result<String, String> {
+    let flags = DebugFlags::parse(rest, &[])?;
+    let data = read(file)?;
+    let parsed = dockerfile::parse(&data).map_err(|e| located(file, &e))?;
+    // Offline: base images are not resolved.
+    let found = convert::outline(&parsed, &flags.options(file, &data), |_| {
+        ResolvedImage::default()
+    })
+    .map_err(|e| located(file, &e))?;
+    Ok(outline::Outline::new(&found, &data).json() + "\n")
+}
+
+fn debug_targets(file: &str) -> Result<String, String> {
+    let data = read(file)?;
+    let parsed = dockerfile::parse(&data).map_err(|e| located(file, &e))?;
+    let list = convert::outline::targets(&parsed).map_err(|e| located(file, &e))?;
+    Ok(targets::List::new(&list, &data).json() + "\n")
+}
+
+/// `rustfront lint`: what `frontend.lint` finds, offline (base images are not resolved, so
+/// InvalidBaseImagePlatform cannot fire).
+fn lint_command(file: &str, rest: &[&str]) -> ExitCode {
+    let checked = DebugFlags::parse(rest, &["human", "json"]).and_then(|flags| {
+        let json = flags.format.as_deref() == Some("json");
+        let data = read(file)?;
+        let report = match dockerfile::parse(&data) {
+            Ok(parsed) => convert::lint(&parsed, &flags.options(file, &data), |_| {
+                ResolvedImage::default()
+            }),
+            Err(e) => convert::LintReport::failed(e),
+        };
+        let results = lint::Results::new(&report, file, &data);
+        let out = if json {
+            results.json() + "\n"
+        } else {
+            results.human()
+        };
+        Ok((out, results.error.is_some()))
+    });
+    match checked {
+        Ok((out, failed)) => {
+            print!("{out}");
+            if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use rustfront::dockerfile::{Dockerfile, Heredoc, Node, Position, Span, Word};
 use rustfront::instructions::*;
+use rustfront::lint::Linter;
 use rustfront::shell::ShellError;
 
 // ---------------------------------------------------------------------------------------------
@@ -15,6 +16,7 @@ fn span(line: usize) -> Span {
     Span {
         start: Position { line, column: 0 },
         end: Position { line, column: 0 },
+        file: 0,
     }
 }
 
@@ -363,10 +365,10 @@ fn unknown_instruction() {
         "unknown instruction: RUNN (did you mean RUN?)"
     );
     let err = N::new("bogus bar").line(7).parse().unwrap_err();
-    assert_eq!(err.line, 7);
+    assert_eq!(err.line(), 7);
     assert_eq!(err.to_string(), "Dockerfile:7: unknown instruction: bogus");
     assert_eq!(
-        err.parse_error_message(),
+        parse_error_message(&err),
         "dockerfile parse error on line 7: unknown instruction: bogus"
     );
 }
@@ -381,9 +383,9 @@ fn run_flags_used() {
         panic!("not run")
     };
     assert_eq!(run.flags_used, ["mount"]);
-    assert_eq!(texts(&run.mount_specs), ["type=tmpfs,target=/foo/"]);
-    assert_eq!(run.network, NetworkMode::Default);
-    assert_eq!(run.security, SecurityMode::Sandbox);
+    assert_eq!(texts(&run.flags.mount.specs), ["type=tmpfs,target=/foo/"]);
+    assert_eq!(run.flags.network, NetworkMode::Default);
+    assert_eq!(run.flags.security, SecurityMode::Sandbox);
 }
 
 #[test]
@@ -447,8 +449,8 @@ fn every_instruction_survives_odd_arguments() {
                 shaped(name, rest).line(2),
             ]);
             // Errors are fine; what matters is that nothing panics and errors are located.
-            if let Err(e) = parse_dockerfile(&df) {
-                assert_eq!(e.line, 2, "{name} {rest}: {e}");
+            if let Err(e) = parse_dockerfile(&df, &mut Linter::default()) {
+                assert_eq!(e.line(), 2, "{name} {rest}: {e}");
             }
         }
     }
@@ -473,7 +475,7 @@ fn doc_comments() {
             .args(&["bar", "baz=123"])
             .comments(&["bar defines bar", "baz is something else"]),
     ]);
-    let (stages, meta) = parse_dockerfile(&df).unwrap();
+    let (stages, meta) = parse_dockerfile(&df, &mut Linter::default()).unwrap();
     assert_eq!(meta.len(), 1);
     assert_eq!(meta[0].args[0].key.text, "foo");
     assert_eq!(meta[0].args[0].value.as_ref().unwrap().text, "bar");
@@ -735,7 +737,7 @@ fn device_values() {
         .flags(&["--device=vendor1.com/device=foo,required"])
         .args(&["true"]));
     assert_eq!(
-        r.devices,
+        r.flags.device.0,
         [Device {
             name: "vendor1.com/device=foo".into(),
             required: true
@@ -882,16 +884,16 @@ fn copy_flags() {
             ])
             .args(&["a", "b", "/dst/"]),
     );
-    assert_eq!(c.from.unwrap().text, "build");
-    assert_eq!(c.chown.unwrap().text, "1:2");
-    assert_eq!(c.chmod.unwrap().text, "755");
-    assert!(c.link && c.parents);
-    assert_eq!(texts(&c.excludes), ["*.go", "tmp/"]);
+    assert_eq!(c.flags.from.0.unwrap().text, "build");
+    assert_eq!(c.flags.chown.0.unwrap().text, "1:2");
+    assert_eq!(c.flags.chmod.0.unwrap().text, "755");
+    assert!(c.flags.link.0 && c.flags.parents.0);
+    assert_eq!(texts(&c.flags.exclude.0), ["*.go", "tmp/"]);
     assert_eq!(texts(&c.sources.source_paths), ["a", "b"]);
     assert_eq!(c.sources.dest.text, "/dst/");
 
     let c = copy(N::new("COPY a b").args(&["a", "b"]));
-    assert!(c.from.is_none() && c.chown.is_none() && !c.link && !c.parents);
+    assert_eq!(c.flags, Default::default());
 
     assert!(
         N::new("COPY --checksum=x a b")
@@ -919,18 +921,18 @@ fn add_flags() {
     else {
         panic!("not add")
     };
-    assert_eq!(a.chown.unwrap().text, "app");
-    assert_eq!(a.chmod.unwrap().text, "644");
-    assert!(!a.link);
-    assert!(a.keep_git_dir);
-    assert_eq!(a.checksum.unwrap().text, "sha256:abc");
-    assert_eq!(a.unpack, Some(false));
-    assert_eq!(texts(&a.excludes), ["*.md"]);
+    assert_eq!(a.flags.chown.0.unwrap().text, "app");
+    assert_eq!(a.flags.chmod.0.unwrap().text, "644");
+    assert!(!a.flags.link.0);
+    assert_eq!(a.flags.keep_git_dir.0, Some(true));
+    assert_eq!(a.flags.checksum.0.unwrap().text, "sha256:abc");
+    assert_eq!(a.flags.unpack.0, Some(false));
+    assert_eq!(texts(&a.flags.exclude.0), ["*.md"]);
 
     let Command::Add(a) = N::new("ADD a b").args(&["a", "b"]).command() else {
         panic!("not add")
     };
-    assert_eq!(a.unpack, None);
+    assert_eq!(a.flags.unpack.0, None);
 
     assert!(
         N::new("ADD --from=x a b")
@@ -1103,13 +1105,23 @@ fn simple_instructions() {
     assert_eq!(c.code(), "WORKDIR /app");
 }
 
+/// Upstream refuses a variable in a mount's `from`; rustfront keeps it as written for the plan,
+/// which expands it with the global ARGs (`convert::stage_ref`).
+#[test]
+fn mount_from_with_a_variable_is_kept_for_the_plan() {
+    let r = run(N::new("RUN --mount=from=$X,target=/x true")
+        .flags(&["--mount=from=$X,target=/x"])
+        .args(&["true"]));
+    assert_eq!(r.flags.stage_refs(), ["$X"]);
+}
+
 #[test]
 fn run_network_and_security() {
     let r = run(N::new("RUN --network=none --security=insecure true")
         .flags(&["--network=none", "--security=insecure"])
         .args(&["true"]));
-    assert_eq!(r.network, NetworkMode::None);
-    assert_eq!(r.security, SecurityMode::Insecure);
+    assert_eq!(r.flags.network, NetworkMode::None);
+    assert_eq!(r.flags.security, SecurityMode::Insecure);
     assert_eq!(r.flags_used, ["network", "security"]);
     assert_eq!(
         N::new("RUN --network=bridge true")
@@ -1124,13 +1136,6 @@ fn run_network_and_security() {
             .args(&["true"])
             .error(),
         "security \"x\" is not valid"
-    );
-    assert_eq!(
-        N::new("RUN --mount=from=$X,target=/x true")
-            .flags(&["--mount=from=$X,target=/x"])
-            .args(&["true"])
-            .error(),
-        "'from' doesn't support variable expansion, define alias stage instead"
     );
 }
 
@@ -1152,7 +1157,7 @@ fn stages_and_meta_args() {
             .args(&["/a", "/b"])
             .line(6),
     ]);
-    let (stages, meta) = parse_dockerfile(&df).unwrap();
+    let (stages, meta) = parse_dockerfile(&df, &mut Linter::default()).unwrap();
     assert_eq!(meta.len(), 1);
     assert_eq!(stages.len(), 2);
     assert_eq!(stages[0].commands.len(), 2);
@@ -1169,9 +1174,9 @@ fn instruction_before_from() {
         N::new("ARG X").args(&["X"]),
         N::new("RUN true").args(&["true"]).line(2),
     ]);
-    let err = parse_dockerfile(&df).unwrap_err();
+    let err = parse_dockerfile(&df, &mut Linter::default()).unwrap_err();
     assert_eq!(err.message, "no build stage in current context");
-    assert_eq!(err.line, 2);
+    assert_eq!(err.line(), 2);
     assert_eq!(
         err.to_string(),
         "Dockerfile:2: no build stage in current context"
@@ -1185,8 +1190,8 @@ fn first_error_wins_with_its_line() {
         N::new("WORKDIR").line(12),
         N::new("BOGUS x").args(&[""]).line(13),
     ]);
-    let err = parse_dockerfile(&df).unwrap_err();
-    assert_eq!(err.line, 12);
+    let err = parse_dockerfile(&df, &mut Linter::default()).unwrap_err();
+    assert_eq!(err.line(), 12);
     assert_eq!(
         err.to_string(),
         "Dockerfile:12: WORKDIR requires exactly one argument"
@@ -1325,7 +1330,9 @@ fn mount_parse_time_keeps_only_from() {
     assert!(m.target.is_none());
     assert!(parse_mount("type=nonsense,target", None).is_ok());
     assert!(parse_mount("from=stage$", None).is_ok());
-    assert!(parse_mount("from=${STAGE}", None).is_err());
+    // a variable is kept for the plan (rustfront dialect; upstream refuses it)
+    let m = parse_mount("from=${STAGE}", None).unwrap();
+    assert_eq!(m.from.as_deref(), Some("${STAGE}"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1373,13 +1380,17 @@ fn expand_copy_and_add() {
         panic!("not copy")
     };
     assert_eq!(
-        c.from.as_ref().unwrap().text,
+        c.flags.from.0.as_ref().unwrap().text,
         "$STAGE",
         "--from is not expanded"
     );
-    assert_eq!(c.chown.as_ref().unwrap().text, "app");
-    assert_eq!(c.chmod.as_ref().unwrap().text, "644");
-    assert_eq!(texts(&c.excludes), ["*.go"]);
+    assert_eq!(c.flags.chown.0.as_ref().unwrap().text, "app");
+    assert_eq!(c.flags.chmod.0.as_ref().unwrap().text, "644");
+    assert_eq!(
+        texts(&c.flags.exclude.0),
+        ["$EXT"],
+        "--exclude is not expanded (upstream's Expand leaves it)"
+    );
     assert_eq!(texts(&c.sources.source_paths), ["a.txt"]);
     assert_eq!(c.sources.dest.text, "/dst/");
     assert_eq!(c.sources.source_contents[0].data, "hello $USER\n");
@@ -1400,8 +1411,8 @@ fn expand_copy_and_add() {
     let Command::Add(a) = a else {
         panic!("not add")
     };
-    assert_eq!(a.checksum.unwrap().text, "sha256:1");
-    assert_eq!(a.chown.unwrap().text, "u");
+    assert_eq!(a.flags.checksum.0.unwrap().text, "sha256:1");
+    assert_eq!(a.flags.chown.0.unwrap().text, "u");
     assert_eq!(texts(&a.sources.source_paths), ["s"]);
     assert_eq!(a.sources.dest.text, "d");
 }
@@ -1465,11 +1476,14 @@ fn expand_run_mounts() {
     let Command::Run(r) = c else {
         panic!("not run")
     };
-    assert_eq!(r.mounts.len(), 2);
-    assert_eq!(r.mounts[0].kind, MountType::Cache);
-    assert_eq!(r.mounts[0].target.as_deref(), Some("/root/.cache"));
-    assert_eq!(r.mounts[0].id.as_deref(), Some("x"));
-    assert_eq!(r.mounts[1].kind, MountType::Secret);
+    assert_eq!(r.flags.mount.mounts.len(), 2);
+    assert_eq!(r.flags.mount.mounts[0].kind, MountType::Cache);
+    assert_eq!(
+        r.flags.mount.mounts[0].target.as_deref(),
+        Some("/root/.cache")
+    );
+    assert_eq!(r.flags.mount.mounts[0].id.as_deref(), Some("x"));
+    assert_eq!(r.flags.mount.mounts[1].kind, MountType::Secret);
 
     let mut bad = N::new("RUN ...")
         .line(9)
@@ -1479,7 +1493,7 @@ fn expand_run_mounts() {
     let err = bad
         .expand(&mut env_expander(&[("T", "bogus")]))
         .unwrap_err();
-    assert_eq!(err.line, 9);
+    assert_eq!(err.line(), 9);
     assert_eq!(err.message, "unsupported mount type \"bogus\"");
 }
 
@@ -1607,7 +1621,7 @@ fn expose_port_specs_with_splitting() {
 fn parse_text(src: &str) -> Result<(Vec<Stage>, Vec<ArgCommand>), InstructionError> {
     let df = rustfront::dockerfile::parse(src.as_bytes())
         .unwrap_or_else(|e| panic!("parser rejected {src:?}: {e}"));
-    parse_dockerfile(&df)
+    parse_dockerfile(&df, &mut Linter::default())
 }
 
 fn text_error(src: &str) -> InstructionError {
@@ -1629,7 +1643,7 @@ fn text_argument_counts() {
     for name in ["MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL"] {
         let err = text_error(&format!("FROM scratch\n{name}\n"));
         assert_eq!(err.message, format!("{name} requires exactly one argument"));
-        assert_eq!(err.line, 2);
+        assert_eq!(err.line(), 2);
     }
     for name in ["ENV", "LABEL", "ONBUILD", "HEALTHCHECK", "EXPOSE", "VOLUME"] {
         let err = text_error(&format!("FROM scratch\n{name}\n"));
@@ -1655,7 +1669,7 @@ fn text_copy_empty_whitespace() {
         err.message.contains("COPY requires at least two arguments"),
         "{err}"
     );
-    assert_eq!(err.line, 2);
+    assert_eq!(err.line(), 2);
 }
 
 #[test]
@@ -1684,7 +1698,7 @@ fn text_single_instruction_errors() {
     for (body, message) in cases {
         let err = text_error(&format!("FROM scratch\n{body}\n"));
         assert!(err.message.starts_with(message), "{body}: {err}");
-        assert_eq!(err.line, 2, "{body}");
+        assert_eq!(err.line(), 2, "{body}");
     }
 }
 
@@ -1710,8 +1724,8 @@ fn text_every_instruction_survives_odd_arguments() {
             let Ok(df) = rustfront::dockerfile::parse(src.as_bytes()) else {
                 continue;
             };
-            if let Err(e) = parse_dockerfile(&df) {
-                assert_eq!(e.line, 2, "{src:?}: {e}");
+            if let Err(e) = parse_dockerfile(&df, &mut Linter::default()) {
+                assert_eq!(e.line(), 2, "{src:?}: {e}");
             }
         }
     }
@@ -1902,7 +1916,7 @@ ENTRYPOINT [\"/app\"]
     };
     assert_eq!(r.source.span.start.line, 6);
     assert_eq!(r.source.span.end.line, 8);
-    assert_eq!(r.mount_specs.len(), 2);
+    assert_eq!(r.flags.mount.specs.len(), 2);
     assert_eq!(r.cmd.args().len(), 1);
     assert!(r.cmd.args()[0].contains("go build -o /out/app ./cmd/app"));
 
@@ -1911,8 +1925,8 @@ ENTRYPOINT [\"/app\"]
     let Command::Copy(c) = &fin.commands[0] else {
         panic!("not copy")
     };
-    assert_eq!(c.from.as_ref().unwrap().text, "build");
-    assert_eq!(c.chmod.as_ref().unwrap().text, "0755");
+    assert_eq!(c.flags.from.0.as_ref().unwrap().text, "build");
+    assert_eq!(c.flags.chmod.0.as_ref().unwrap().text, "0755");
     let Command::Healthcheck(h) = &fin.commands[2] else {
         panic!("not healthcheck")
     };
@@ -1929,14 +1943,14 @@ ENTRYPOINT [\"/app\"]
 #[test]
 fn text_error_lines() {
     let err = text_error("FROM a\nRUN true\n\nWORKDIR\n");
-    assert_eq!(err.line, 4);
+    assert_eq!(err.line(), 4);
     assert_eq!(
         err.to_string(),
         "Dockerfile:4: WORKDIR requires exactly one argument"
     );
     let err = text_error("RUN true\n");
     assert_eq!(err.message, "no build stage in current context");
-    assert_eq!(err.line, 1);
+    assert_eq!(err.line(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1985,15 +1999,18 @@ fn expand_with_shell_lexer() {
     let Command::Copy(c) = &commands[2] else {
         panic!("not copy")
     };
-    assert_eq!(c.chown.as_ref().unwrap().text, "build er");
+    assert_eq!(c.flags.chown.0.as_ref().unwrap().text, "build er");
     assert_eq!(texts(&c.sources.source_paths), ["a.txt"]);
     assert_eq!(c.sources.dest.text, "/app/");
     let Command::Run(r) = &commands[3] else {
         panic!("not run")
     };
-    assert_eq!(r.mounts[0].kind, MountType::Cache);
-    assert_eq!(r.mounts[0].target.as_deref(), Some("/app/.cache"));
-    assert_eq!(r.mounts[0].id.as_deref(), Some("alpine"));
+    assert_eq!(r.flags.mount.mounts[0].kind, MountType::Cache);
+    assert_eq!(
+        r.flags.mount.mounts[0].target.as_deref(),
+        Some("/app/.cache")
+    );
+    assert_eq!(r.flags.mount.mounts[0].id.as_deref(), Some("alpine"));
     let Command::Expose(x) = &commands[4] else {
         panic!("not expose")
     };
@@ -2007,6 +2024,6 @@ fn expand_with_shell_lexer() {
     // fails to expand, as in BuildKit.
     let mut commands = text_commands("COPY \"a b\" /dst/\n");
     let err = commands[0].expand(&mut expand).unwrap_err();
-    assert_eq!(err.line, 2);
+    assert_eq!(err.line(), 2);
     assert!(err.message.contains("double-quote"), "{err}");
 }

@@ -32,6 +32,11 @@ impl EnvList {
         self.order.get(seq).map(|(_, v)| v.as_str())
     }
 
+    /// The keys, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.order.values().map(|(k, _)| k.as_str())
+    }
+
     /// `K=V` strings in order.
     pub fn to_vec(&self) -> Vec<String> {
         self.order

@@ -50,13 +50,9 @@ pub struct ImageConfig {
         deserialize_with = "null_as_default"
     )]
     pub env: Vec<String>,
-    #[serde(
-        rename = "Entrypoint",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Entrypoint", default, skip_serializing_if = "none_or_empty")]
     pub entrypoint: Option<Vec<String>>,
-    #[serde(rename = "Cmd", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Cmd", default, skip_serializing_if = "none_or_empty")]
     pub cmd: Option<Vec<String>>,
     #[serde(
         rename = "Volumes",
@@ -114,6 +110,11 @@ pub struct ImageConfig {
     pub extra: BTreeMap<String, Value>,
 }
 
+/// Go's `omitempty` on a slice: neither nil nor empty is written.
+fn none_or_empty(v: &Option<Vec<String>>) -> bool {
+    v.as_ref().is_none_or(Vec::is_empty)
+}
+
 /// The `{}` value of `ExposedPorts` and `Volumes` entries.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Empty {}
@@ -140,15 +141,16 @@ pub struct Healthcheck {
 pub struct RootFs {
     #[serde(rename = "type", default)]
     pub kind: String,
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub diff_ids: Vec<String>,
+    /// `None` is Go's nil slice (`null`), which is what a `FROM scratch` image has.
+    #[serde(default)]
+    pub diff_ids: Option<Vec<String>>,
 }
 
 impl Default for RootFs {
     fn default() -> Self {
         RootFs {
             kind: "layers".into(),
-            diff_ids: Vec::new(),
+            diff_ids: None,
         }
     }
 }
@@ -166,6 +168,28 @@ pub struct History {
     pub comment: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub empty_layer: bool,
+}
+
+/// `secs` since the Unix epoch as Go marshals a UTC `time.Time`: `2024-01-02T03:04:05Z`.
+pub fn rfc3339_utc(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 fn is_zero(v: &i64) -> bool {
@@ -209,12 +233,15 @@ impl Image {
     /// Whether a resolved base config describes an empty image (no layers, no real history):
     /// such a base is treated as scratch.
     pub fn is_empty_base(&self) -> bool {
-        self.rootfs.diff_ids.is_empty() && self.history.iter().all(|h| h.empty_layer)
+        self.rootfs.diff_ids.as_ref().is_none_or(Vec::is_empty)
+            && self.history.iter().all(|h| h.empty_layer)
     }
 
-    /// Append a history entry for an instruction of ours.
-    pub fn add_history(&mut self, created_by: String, empty_layer: bool) {
+    /// Append a history entry for an instruction of ours, created at `epoch` (Unix seconds,
+    /// from `SOURCE_DATE_EPOCH`) if given.
+    pub fn add_history(&mut self, created_by: String, empty_layer: bool, epoch: Option<i64>) {
         self.history.push(History {
+            created: epoch.map(rfc3339_utc),
             created_by,
             comment: HISTORY_COMMENT.into(),
             empty_layer,
@@ -249,6 +276,15 @@ impl ImageConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn epoch_timestamps() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(1_704_067_200), "2024-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339_utc(1_735_689_599), "2024-12-31T23:59:59Z");
+        assert_eq!(rfc3339_utc(-1), "1969-12-31T23:59:59Z");
+    }
 
     #[test]
     fn base_config_round_trips_unknown_fields_and_drops_created() {

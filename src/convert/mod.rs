@@ -3,127 +3,59 @@
 //!
 //! Conversion has two steps so that it stays pure: [`Plan::new`] reads the Dockerfile and
 //! finds the stages the target needs and the base images they name; the caller resolves those
-//! images (through BuildKit, or not at all for `debug llb`), then [`convert`] dispatches the
-//! stages into LLB and an image config.
+//! images (through BuildKit, concurrently), then [`convert`] dispatches the stages into LLB and
+//! an image config. [`convert_dockerfile`] does both with a synchronous resolver (for
+//! `debug llb`, tests, fuzzing and benchmarks).
 
+mod checks;
 mod dispatch;
 mod env;
+pub mod graph;
 pub mod image;
+mod include;
+mod limits;
 mod names;
+mod options;
+pub mod outline;
 mod plan;
+mod stage_ref;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-pub use dispatch::convert;
+pub use dispatch::{convert, convert_reporting, outline_reporting};
 pub use env::EnvList;
 pub use image::Image;
-pub use plan::{Base, ImageRequest, Plan, PlanInputs, PlannedStage, platform_args};
+pub use limits::{definition_too_large, dockerfile_too_large, mib};
+pub use options::{ConvertOptions, NetworkMode, NoCache, ResolveMode};
+pub use plan::{Base, ImageRequest, Plan, PlannedStage, platform_args};
 
-use crate::dockerfile::Span;
-use crate::frontend::{NetworkMode, NoCache, ResolveMode};
-use crate::instructions::InstructionError;
-use crate::llb::{self, Caps, Platform, SourceMap};
+use crate::instructions::include::Includes;
+use crate::llb::{self, Platform};
 
-/// A conversion failure; `span` names the Dockerfile lines when there are any.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct ConvertError {
-    pub span: Option<Span>,
-    pub message: String,
+/// A conversion failure; `span` names the Dockerfile lines when there are any (the one error
+/// type of the Dockerfile layers).
+pub type ConvertError = crate::dockerfile::Error;
+
+/// Plans `dockerfile` for `opts`, resolves every base image with `resolve` and converts: the
+/// whole conversion in one call.
+pub fn convert_dockerfile(
+    dockerfile: &crate::dockerfile::Dockerfile,
+    opts: &ConvertOptions,
+    resolve: impl FnMut(&ImageRequest) -> ResolvedImage,
+) -> Result<Converted, ConvertError> {
+    convert_with_includes(dockerfile, &Includes::default(), opts, resolve)
 }
 
-impl std::fmt::Display for ConvertError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.span {
-            Some(span) => write!(f, "Dockerfile:{}: {}", span.start.line, self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
-
-impl ConvertError {
-    pub fn at(span: Span, message: impl Into<String>) -> Self {
-        ConvertError {
-            span: Some(span),
-            message: message.into(),
-        }
-    }
-
-    pub fn message(message: impl Into<String>) -> Self {
-        ConvertError {
-            span: None,
-            message: message.into(),
-        }
-    }
-}
-
-impl From<InstructionError> for ConvertError {
-    fn from(e: InstructionError) -> Self {
-        ConvertError::at(e.span, e.message)
-    }
-}
-
-/// Settings of one conversion (one target platform).
-#[derive(Debug, Clone)]
-pub struct ConvertOptions {
-    pub build_args: BTreeMap<String, String>,
-    /// `label:*` options, merged into the target's labels.
-    pub labels: BTreeMap<String, String>,
-    pub build_platform: Platform,
-    /// The explicitly requested platform (`platform` option); `None` builds for the build
-    /// platform and keeps whatever the base image says.
-    pub target_platform: Option<Platform>,
-    /// Put the platform into progress names (multi-platform builds).
-    pub platform_in_names: bool,
-    pub network: NetworkMode,
-    pub extra_hosts: Vec<(String, String)>,
-    pub hostname: Option<String>,
-    pub shm_size: Option<u64>,
-    pub no_cache: NoCache,
-    pub resolve_mode: ResolveMode,
-    /// Session id for the build context local.
-    pub session_id: String,
-    /// Name of the build context local.
-    pub context_local: String,
-    /// `.dockerignore` patterns.
-    pub excludes: Vec<String>,
-    /// The daemon's LLB caps; `None` assumes a current BuildKit.
-    pub llb_caps: Option<Caps>,
-    /// The Dockerfile, for source locations in the LLB.
-    pub source: Arc<SourceMap>,
-}
-
-impl ConvertOptions {
-    /// Options for a local conversion of `dockerfile` (as `debug llb` does).
-    pub fn new(filename: &str, dockerfile: &[u8], build_platform: Platform) -> Self {
-        ConvertOptions {
-            build_args: BTreeMap::new(),
-            labels: BTreeMap::new(),
-            build_platform,
-            target_platform: None,
-            platform_in_names: false,
-            network: NetworkMode::Sandbox,
-            extra_hosts: Vec::new(),
-            hostname: None,
-            shm_size: None,
-            no_cache: NoCache::Off,
-            resolve_mode: ResolveMode::Default,
-            session_id: String::new(),
-            context_local: "context".into(),
-            excludes: Vec::new(),
-            llb_caps: None,
-            source: Arc::new(SourceMap {
-                filename: filename.into(),
-                data: dockerfile.to_vec(),
-                language: "Dockerfile".into(),
-                definition: None,
-            }),
-        }
-    }
-
-    pub(crate) fn has_cap(&self, cap: &str) -> bool {
-        self.llb_caps.as_ref().is_none_or(|c| c.contains(cap))
-    }
+/// [`convert_dockerfile`] for a Dockerfile whose INCLUDE lines were read into `includes`.
+pub fn convert_with_includes(
+    dockerfile: &crate::dockerfile::Dockerfile,
+    includes: &Includes,
+    opts: &ConvertOptions,
+    mut resolve: impl FnMut(&ImageRequest) -> ResolvedImage,
+) -> Result<Converted, ConvertError> {
+    let plan = Plan::with_includes(dockerfile, includes, opts)?;
+    let images = resolved_images(&plan, &mut resolve);
+    convert(&plan, opts, &images)
 }
 
 /// A resolved base image.
@@ -146,4 +78,101 @@ pub struct Converted {
     pub base_config: Option<Vec<u8>>,
     /// The platform the result is for.
     pub platform: Platform,
+    /// The build-check warnings, in the order upstream reports them.
+    pub warnings: Vec<crate::lint::Warning>,
+}
+
+/// What checking a Dockerfile found (`frontend.lint`, `rustfront lint`): the build-check
+/// warnings, and the error that stops the Dockerfile from building, if any.
+#[derive(Debug, Clone, Default)]
+pub struct LintReport {
+    pub warnings: Vec<crate::lint::Warning>,
+    pub error: Option<ConvertError>,
+}
+
+impl LintReport {
+    /// A Dockerfile that failed before any check ran (it does not parse).
+    pub fn failed(error: ConvertError) -> Self {
+        LintReport {
+            warnings: Vec::new(),
+            error: Some(error),
+        }
+    }
+}
+
+/// The options `frontend.lint` converts with: without a target, every stage is checked.
+pub fn lint_options(opts: &ConvertOptions) -> ConvertOptions {
+    ConvertOptions {
+        all_stages: opts.target.as_deref().is_none_or(str::is_empty),
+        ..opts.clone()
+    }
+}
+
+/// Plans for checking (see [`lint_options`]); a failure is the report.
+pub fn lint_plan(
+    dockerfile: &crate::dockerfile::Dockerfile,
+    opts: &ConvertOptions,
+) -> Result<Plan, LintReport> {
+    match Plan::new_reporting(dockerfile, opts) {
+        (Ok(plan), _) => Ok(plan),
+        (Err(error), warnings) => Err(LintReport {
+            warnings,
+            error: Some(error),
+        }),
+    }
+}
+
+/// Dispatches a [`lint_plan`] with its resolved base images: the report.
+pub fn lint_dispatch(
+    plan: &Plan,
+    opts: &ConvertOptions,
+    images: &BTreeMap<ImageRequest, ResolvedImage>,
+) -> LintReport {
+    let (result, warnings) = convert_reporting(plan, opts, images);
+    LintReport {
+        warnings,
+        error: result.err(),
+    }
+}
+
+/// The config of every image `plan` needs, from `resolve` (offline callers: the CLI, fuzz).
+fn resolved_images(
+    plan: &Plan,
+    resolve: &mut impl FnMut(&ImageRequest) -> ResolvedImage,
+) -> BTreeMap<ImageRequest, ResolvedImage> {
+    plan.image_requests()
+        .into_iter()
+        .map(|request| {
+            let image = resolve(&request);
+            (request, image)
+        })
+        .collect()
+}
+
+/// Checks `dockerfile` as `frontend.lint` does, resolving base images with `resolve`.
+pub fn lint(
+    dockerfile: &crate::dockerfile::Dockerfile,
+    opts: &ConvertOptions,
+    mut resolve: impl FnMut(&ImageRequest) -> ResolvedImage,
+) -> LintReport {
+    let opts = lint_options(opts);
+    match lint_plan(dockerfile, &opts) {
+        Ok(plan) => {
+            let images = resolved_images(&plan, &mut resolve);
+            lint_dispatch(&plan, &opts, &images)
+        }
+        Err(report) => report,
+    }
+}
+
+/// The outline of the target of `opts` (see [`outline_reporting`]), resolving base images with
+/// `resolve`.
+pub fn outline(
+    dockerfile: &crate::dockerfile::Dockerfile,
+    opts: &ConvertOptions,
+    mut resolve: impl FnMut(&ImageRequest) -> ResolvedImage,
+) -> Result<outline::Outline, ConvertError> {
+    let plan = Plan::new(dockerfile, opts)?;
+    let images = resolved_images(&plan, &mut resolve);
+    outline_reporting(&plan, opts, &images).0
 }

@@ -2,7 +2,16 @@
 //! writes into image history.
 
 use crate::dockerfile::go_quote;
+use crate::instructions::Command;
 use crate::llb::Platform;
+
+/// Whether a command is a numbered step (`[2/5] RUN …`): ADD, COPY, RUN and WORKDIR are.
+pub(crate) fn is_numbered(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Add(_) | Command::Copy(_) | Command::Run(_) | Command::Workdir(_)
+    )
+}
 
 /// Numbering of one stage's vertices.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +33,17 @@ impl StepCounter {
             index: 0,
             platform,
         }
+    }
+
+    /// Counts `n` steps without naming them.
+    pub fn skip(&mut self, n: usize) {
+        self.index += n;
+    }
+
+    /// Another name for the current step (same number): `COPY --link`'s merge.
+    pub fn same(&mut self, text: &str) -> String {
+        self.index = self.index.saturating_sub(1);
+        self.next(text)
     }
 
     /// The next step's name: `[` platform? stage? `i/N] ` + text; the text alone for stages

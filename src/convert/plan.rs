@@ -2,11 +2,16 @@
 //! which base images must be resolved before dispatch.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
-use super::ConvertError;
+use super::include::{self, Namespaces};
+use super::stage_ref::{COPY_FROM, GlobalScope, MOUNT_FROM};
+use super::{ConvertError, ConvertOptions, checks};
 use crate::dockerfile::{Dockerfile, Span};
+use crate::instructions::include::Includes;
 use crate::instructions::{self, ArgCommand, Command, Stage};
-use crate::llb::{self, Platform};
+use crate::lint::Linter;
+use crate::llb::{self, Platform, SourceMap};
 use crate::shell::Lexer;
 
 /// What a stage starts from.
@@ -28,8 +33,19 @@ pub struct PlannedStage {
     pub platform: Option<Platform>,
     /// Stages used through `COPY --from` / `RUN --mount from=`, by index.
     pub deps: BTreeSet<usize>,
-    /// An image named only by `COPY --from=<image>`: no commands, not numbered.
+    /// Per command, the stage each of its `--from` / `from=` references resolves to, in order.
+    pub sources: Vec<Vec<usize>>,
+    /// The same for the ONBUILD triggers of the base stage (run first in this stage).
+    pub trigger_sources: Vec<Vec<usize>>,
+    /// An image named only by `COPY --from=<image>` / `--mount from=<image>`: no commands,
+    /// not numbered.
     pub implicit: bool,
+    /// Where the stage's ops point in the Dockerfile (`None` for an implicit stage of a mount).
+    pub location: Option<Span>,
+    /// Steps already counted before the first one (see [`Plan::new`]).
+    pub first_step: usize,
+    /// The global ARGs its FROM line used (base name and `--platform`).
+    pub from_args: BTreeSet<String>,
 }
 
 impl PlannedStage {
@@ -60,66 +76,264 @@ pub struct Plan {
     /// Indexes of the stages the target needs, ascending.
     pub reachable: Vec<usize>,
     pub target_platform: Platform,
-}
-
-/// What a build-arg–aware global scope needs.
-pub struct PlanInputs<'a> {
-    pub dockerfile: &'a Dockerfile,
-    pub build_args: &'a BTreeMap<String, String>,
-    pub target: Option<&'a str>,
-    pub build_platform: &'a Platform,
-    /// `None`: build for the build platform.
-    pub target_platform: Option<&'a Platform>,
+    /// Whether the build has a single dispatch state: one stage, no image named by `--from`
+    /// and no RUN mount without `from` (upstream counts each as a state of its own). Progress
+    /// names then carry no stage name (`[1/3]` rather than `[stage-0 1/3]`).
+    pub single_state: bool,
+    /// The Dockerfile's escape character.
+    pub escape: char,
+    /// The build checks so far (parser, instructions, plan); dispatch adds its own.
+    pub lint: Linter,
+    /// The global ARG scopes of the included files (file `n` is entry `n - 1`; see
+    /// [`Plan::meta_args_for`]).
+    pub included_meta_args: Vec<BTreeMap<String, String>>,
+    /// The included files' source maps, the same way.
+    pub included_sources: Vec<Arc<SourceMap>>,
+    /// The name of every file (0 = the main Dockerfile), for messages.
+    pub file_names: Vec<String>,
+    /// The global ARG instructions (before the first FROM), in order.
+    pub global_args: Vec<ArgCommand>,
 }
 
 impl Plan {
-    pub fn new(inputs: &PlanInputs<'_>) -> Result<Plan, ConvertError> {
-        let (stages, meta_arg_cmds) = instructions::parse_dockerfile(inputs.dockerfile)?;
+    /// Reads the stages of `dockerfile` and finds what the target of `opts` needs.
+    pub fn new(dockerfile: &Dockerfile, opts: &ConvertOptions) -> Result<Plan, ConvertError> {
+        Plan::new_reporting(dockerfile, opts).0
+    }
+
+    /// [`Plan::new`] for a Dockerfile whose INCLUDE lines were read into `includes`.
+    pub fn with_includes(
+        dockerfile: &Dockerfile,
+        includes: &Includes,
+        opts: &ConvertOptions,
+    ) -> Result<Plan, ConvertError> {
+        Plan::with_includes_reporting(dockerfile, includes, opts).0
+    }
+
+    /// [`Plan::new`], also giving the build-check warnings reported until it finished or
+    /// failed (`frontend.lint` shows them either way).
+    pub fn new_reporting(
+        dockerfile: &Dockerfile,
+        opts: &ConvertOptions,
+    ) -> (Result<Plan, ConvertError>, Vec<crate::lint::Warning>) {
+        Plan::with_includes_reporting(dockerfile, &Includes::default(), opts)
+    }
+
+    /// [`Plan::new_reporting`] for a Dockerfile whose INCLUDE lines were read into `includes`.
+    pub fn with_includes_reporting(
+        dockerfile: &Dockerfile,
+        includes: &Includes,
+        opts: &ConvertOptions,
+    ) -> (Result<Plan, ConvertError>, Vec<crate::lint::Warning>) {
+        let mut lint = match crate::lint::check_config(dockerfile, &opts.build_args) {
+            Ok(config) => Linter::new(config),
+            Err(e) => return (Err(e), Vec::new()),
+        };
+        let plan = Plan::with_linter(dockerfile, includes, opts, &mut lint);
+        (plan, lint.into_warnings())
+    }
+
+    fn with_linter(
+        dockerfile: &Dockerfile,
+        includes: &Includes,
+        opts: &ConvertOptions,
+        lint: &mut Linter,
+    ) -> Result<Plan, ConvertError> {
+        crate::lint::parser_warnings(dockerfile, lint);
+        let mut composed = instructions::include::compose(dockerfile, includes, lint)?;
+        let stages = std::mem::take(&mut composed.stages);
+        let spaces = Namespaces::new(composed);
         if stages.is_empty() {
             return Err(ConvertError::message(
                 "dockerfile contains no stages to build",
             ));
         }
-        let lexer = Lexer::new(inputs.dockerfile.escape);
-        let target_platform = inputs
+        checks::stage_names(&stages, lint);
+        checks::command_casing(&stages, lint);
+        let lexer = Lexer::new(dockerfile.escape);
+        let target_platform = opts
             .target_platform
-            .cloned()
-            .unwrap_or_else(|| inputs.build_platform.clone());
-        let meta_args = meta_scope(
-            &lexer,
-            &meta_arg_cmds,
-            inputs.build_args,
-            inputs.build_platform,
-            &target_platform,
-        )?;
+            .clone()
+            .unwrap_or_else(|| opts.build_platform.clone());
+        let target_name = match opts.target.as_deref() {
+            Some(t) if !t.is_empty() => t,
+            _ => stages
+                .last()
+                .and_then(|s| s.name.as_deref())
+                .unwrap_or_default(),
+        };
+        // The global scope with the ARGs' defaults only (build args set just the predefined
+        // ARGs), to check what the defaults make of each FROM.
+        let predefined: BTreeMap<String, String> = opts
+            .build_args
+            .iter()
+            .filter(|(k, _)| {
+                platform_args(&opts.build_platform, &target_platform, "")
+                    .iter()
+                    .any(|(name, _)| name == *k)
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        // Each file's global scope (file 0 is the main Dockerfile; an included file comes
+        // after the file that includes it).
+        let mut scopes: Vec<BTreeMap<String, String>> = Vec::with_capacity(spaces.file_count());
+        let mut default_scopes: Vec<BTreeMap<String, String>> = Vec::new();
+        let mut knowns: Vec<BTreeSet<String>> = Vec::with_capacity(spaces.file_count());
+        for file in 0..spaces.file_count() {
+            let meta_arg_cmds = spaces.meta_args(file);
+            let inherit = |scopes: &[BTreeMap<String, String>]| match spaces.parent(file) {
+                Some(parent) => scopes.get(parent).map_or_else(BTreeMap::new, |s| {
+                    include::inherited(s, spaces.meta_args(parent))
+                }),
+                None => BTreeMap::new(),
+            };
+            let inherited_defaults = inherit(&default_scopes);
+            let defaults = meta_scope(
+                &lexer,
+                meta_arg_cmds,
+                &predefined,
+                &inherited_defaults,
+                &opts.build_platform,
+                &target_platform,
+                target_name,
+            );
+            if let Ok(defaults) = &defaults {
+                let own = spaces.own_stages(file).filter_map(|i| stages.get(i));
+                checks::default_base_names(own, &lexer, defaults, lint);
+            }
+            default_scopes.push(defaults.unwrap_or_default());
+            let inherited = inherit(&scopes);
+            let meta_args = meta_scope(
+                &lexer,
+                meta_arg_cmds,
+                &opts.build_args,
+                &inherited,
+                &opts.build_platform,
+                &target_platform,
+                target_name,
+            )?;
+            // Every name a FROM may use: the global ARGs (declared, even without value) and
+            // the predefined ones.
+            let known: BTreeSet<String> = meta_args
+                .keys()
+                .cloned()
+                .chain(
+                    meta_arg_cmds
+                        .iter()
+                        .flat_map(|c| c.args.iter().map(|a| a.key.text.clone())),
+                )
+                .collect();
+            scopes.push(meta_args);
+            knowns.push(known);
+        }
 
         let mut planned: Vec<PlannedStage> = Vec::with_capacity(stages.len());
         let mut names: BTreeMap<String, usize> = BTreeMap::new();
         for stage in stages {
             let index = planned.len();
-            let p = plan_stage(&lexer, &meta_args, stage, &names)?;
+            let file = spaces.file_of(index);
+            let (Some(meta_args), Some(known)) = (scopes.get(file), knowns.get(file)) else {
+                return Err(ConvertError::message("stage of an unknown file"));
+            };
+            let earlier = |name: &str| spaces.lookup(&names, file, name);
+            let p = plan_stage(&lexer, meta_args, known, stage, &earlier, lint)?;
+            // A later stage of the same name hides an earlier one, from here on.
             if let Some(name) = &p.stage.name {
-                names.entry(name.clone()).or_insert(index);
+                names.insert(name.clone(), index);
             }
             planned.push(p);
         }
         let stage_count = planned.len();
-        resolve_dependencies(&mut planned, &names, stage_count)?;
+        // Per file, the scope a `--from=$VAR` expands in.
+        let global_scopes: Vec<GlobalScope> = scopes
+            .iter()
+            .zip(&knowns)
+            .map(|(meta_args, declared)| GlobalScope {
+                lexer: &lexer,
+                declared,
+                meta_args,
+                build_args: &opts.build_args,
+            })
+            .collect();
+        resolve_dependencies(&global_scopes, &mut planned, &names, &spaces, stage_count)?;
 
-        let target = match inputs.target {
+        let target = match opts.target.as_deref() {
             None | Some("") => stage_count - 1,
             Some(name) => *names.get(&name.to_lowercase()).ok_or_else(|| {
                 ConvertError::message(format!("target stage {name:?} could not be found"))
             })?,
         };
-        let reachable = reachable_from(&planned, target)?;
+        let reachable = if opts.all_stages {
+            // Every stage (for `frontend.lint` without a target), each checked as a target.
+            let mut all = BTreeSet::new();
+            for index in (0..stage_count).rev() {
+                if !all.contains(&index) {
+                    all.extend(reachable_from(&planned, index, true)?);
+                }
+            }
+            all.into_iter().collect()
+        } else {
+            reachable_from(&planned, target, true)?
+        };
+        // Upstream numbers the FROM of an image stage once per pass that sees it: a stage
+        // that only ONBUILD triggers make reachable is seen twice, so its steps start at 2.
+        let first_pass = reachable_from(&planned, target, false)?;
+        for &index in &reachable {
+            if !first_pass.contains(&index) && matches!(planned[index].base, Base::Image(_)) {
+                planned[index].first_step = 1;
+            }
+        }
+        let mount_without_from = planned.iter().any(|p| {
+            p.stage
+                .commands
+                .iter()
+                .any(|c| matches!(c, Command::Run(r) if r.flags.mount.mounts.iter().any(|m| m.from.is_none())))
+        });
+        let mut scopes = scopes.into_iter();
+        let meta_args = scopes.next().unwrap_or_default();
         Ok(Plan {
+            single_state: planned.len() == 1 && !mount_without_from,
+            escape: dockerfile.escape,
+            lint: lint.clone(),
+            global_args: spaces.meta_args(0).to_vec(),
             stages: planned,
             meta_args,
             target,
             reachable,
             target_platform,
+            included_meta_args: scopes.collect(),
+            included_sources: include::sources(includes),
+            file_names: (0..=includes.files().len())
+                .map(|f| includes.name(f).to_string())
+                .collect(),
         })
+    }
+
+    /// A stage reference with a variable as the plan resolved it (rustfront dialect,
+    /// `stage_ref`), to show in progress names; `None` when it has no variable. `file` is the
+    /// file it is written in (its global ARGs apply).
+    pub(crate) fn shown_reference(&self, reference: &str, file: usize) -> Option<String> {
+        if !reference.contains('$') {
+            return None;
+        }
+        Lexer::new(self.escape)
+            .process_word(reference, self.meta_args_for(file))
+            .ok()
+            .map(|p| p.text)
+    }
+
+    /// The global ARG scope of file `file` (0 = the main Dockerfile).
+    pub fn meta_args_for(&self, file: usize) -> &BTreeMap<String, String> {
+        file.checked_sub(1)
+            .and_then(|i| self.included_meta_args.get(i))
+            .unwrap_or(&self.meta_args)
+    }
+
+    /// The source map of file `file`: `main` (the Dockerfile's) or an included file's.
+    pub fn source_for<'a>(&'a self, file: usize, main: &'a Arc<SourceMap>) -> &'a Arc<SourceMap> {
+        file.checked_sub(1)
+            .and_then(|i| self.included_sources.get(i))
+            .unwrap_or(main)
     }
 
     /// The platform a stage builds for.
@@ -180,61 +394,87 @@ fn meta_scope(
     lexer: &Lexer,
     args: &[ArgCommand],
     build_args: &BTreeMap<String, String>,
+    inherited: &BTreeMap<String, String>,
     build: &Platform,
     target: &Platform,
+    stage: &str,
 ) -> Result<BTreeMap<String, String>, ConvertError> {
     let mut scope = BTreeMap::new();
-    for (name, value) in platform_args(build, target) {
+    for (name, value) in platform_args(build, target, stage) {
         let value = build_args.get(&name).cloned().unwrap_or(value);
         scope.insert(name, value);
     }
     for cmd in args {
         for arg in &cmd.args {
             let key = arg.key.text.clone();
-            let value = match (build_args.get(&key), &arg.value) {
+            let given = build_args.get(&key).or_else(|| inherited.get(&key));
+            let value = match (given, &arg.value) {
                 (Some(v), _) => Some(v.clone()),
                 (None, Some(default)) => Some(
                     lexer
                         .process_word(&default.text, &scope)
-                        .map_err(|e| ConvertError::at(cmd.source.span, e.to_string()))?
+                        .map_err(|e| ConvertError::caused_by(cmd.source.span, e))?
                         .text,
                 ),
                 (None, None) => None,
             };
-            match value {
-                Some(v) => {
-                    scope.insert(key, v);
-                }
-                None => {
-                    scope.remove(&key);
-                }
+            // Without a value the ARG keeps whatever the scope has (a predefined value).
+            if let Some(v) = value {
+                scope.insert(key, v);
             }
         }
     }
     Ok(scope)
 }
 
-/// `BUILDPLATFORM`, `BUILDOS`, … and `TARGETPLATFORM`, `TARGETOS`, ….
-pub fn platform_args(build: &Platform, target: &Platform) -> Vec<(String, String)> {
-    let mut out = Vec::with_capacity(8);
-    for (prefix, p) in [("BUILD", build), ("TARGET", target)] {
-        out.push((format!("{prefix}PLATFORM"), p.to_string()));
+/// The predefined ARGs: `BUILDPLATFORM`, `BUILDOS`, `BUILDOSVERSION`, `BUILDARCH`,
+/// `BUILDVARIANT`, the same five with `TARGET`, and `TARGETSTAGE` (the target stage's name as
+/// given, or `default`).
+pub fn platform_args(build: &Platform, target: &Platform, stage: &str) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(11);
+    for (prefix, p, formatted) in [
+        ("BUILD", build, build.to_string()),
+        ("TARGET", target, target.format_all()),
+    ] {
+        out.push((format!("{prefix}PLATFORM"), formatted));
         out.push((format!("{prefix}OS"), p.os.clone()));
+        out.push((format!("{prefix}OSVERSION"), p.os_version.clone()));
         out.push((format!("{prefix}ARCH"), p.architecture.clone()));
         out.push((format!("{prefix}VARIANT"), p.variant.clone()));
     }
+    let stage = if stage.is_empty() { "default" } else { stage };
+    out.push(("TARGETSTAGE".into(), stage.into()));
     out
 }
 
 fn plan_stage(
     lexer: &Lexer,
     meta_args: &BTreeMap<String, String>,
+    known: &BTreeSet<String>,
     mut stage: Stage,
-    earlier: &BTreeMap<String, usize>,
+    earlier: &dyn Fn(&str) -> Option<usize>,
+    lint: &mut Linter,
 ) -> Result<PlannedStage, ConvertError> {
     let span = stage.source.span;
     let raw_base = stage.base_name.text.clone();
-    stage.expand_from(&mut |w: &str| lexer.process_word(w, meta_args).map(|e| e.text))?;
+    let name = lexer
+        .process_word_with_matches(&raw_base, meta_args)
+        .map_err(|e| ConvertError::caused_by(span, e))?;
+    checks::undeclared_from_args(&name, known, span, lint);
+    let mut from_args = name.matched.clone();
+    stage.base_name.text = name.text;
+    if let Some(word) = &mut stage.platform {
+        let raw = word.text.clone();
+        let platform = lexer
+            .process_word_with_matches(&raw, meta_args)
+            .map_err(|e| ConvertError::caused_by(span, e))?;
+        checks::undeclared_from_args(&platform, known, span, lint);
+        checks::from_platform(&stage, &raw, &platform, meta_args, lint);
+        from_args.extend(platform.matched.iter().cloned());
+        if let Some(word) = &mut stage.platform {
+            word.text = platform.text;
+        }
+    }
     let base_name = stage.base_name.text.clone();
     if base_name.is_empty() {
         return Err(ConvertError::at(
@@ -248,7 +488,7 @@ fn plan_stage(
         })?),
         None => None,
     };
-    let base = if let Some(&index) = earlier.get(&base_name) {
+    let base = if let Some(index) = earlier(&base_name) {
         Base::Stage(index)
     } else if base_name == "scratch" {
         Base::Scratch
@@ -260,7 +500,12 @@ fn plan_stage(
         base,
         platform,
         deps: BTreeSet::new(),
+        sources: Vec::new(),
+        trigger_sources: Vec::new(),
         implicit: false,
+        location: Some(span),
+        first_step: 0,
+        from_args,
     })
 }
 
@@ -273,69 +518,131 @@ fn normalize(reference: &str, span: Span) -> Result<String, ConvertError> {
     })
 }
 
-/// Turn every `COPY --from` / `RUN --mount from=` into a stage dependency, adding implicit
-/// image stages for references that are neither a stage name nor an index.
+/// Turn every `COPY --from` / `RUN --mount from=` into a stage dependency. A reference that is
+/// neither a stage name nor an index names an image: as upstream, each such reference gets an
+/// implicit stage of its own (located at the COPY; a mount's has no location).
 fn resolve_dependencies(
+    scopes: &[GlobalScope],
     planned: &mut Vec<PlannedStage>,
     names: &BTreeMap<String, usize>,
+    spaces: &Namespaces,
     stage_count: usize,
 ) -> Result<(), ConvertError> {
-    let mut implicit: BTreeMap<String, usize> = BTreeMap::new();
     for index in 0..stage_count {
+        let file = spaces.file_of(index);
+        let Some(scope) = scopes.get(file) else {
+            return Err(ConvertError::message("stage of an unknown file"));
+        };
+        // The base stage's ONBUILD triggers run at the start of this stage, so what they name
+        // is a dependency of this stage.
+        let triggers = match planned[index].base {
+            Base::Stage(base) => planned[base]
+                .stage
+                .commands
+                .iter()
+                .filter_map(|c| match c {
+                    Command::Onbuild(o) => Some(parse_trigger(
+                        &o.expression,
+                        planned[index].stage.source.span,
+                    )),
+                    _ => None,
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => Vec::new(),
+        };
         let mut deps = BTreeSet::new();
         let mut new_images = Vec::new();
-        for command in &planned[index].stage.commands {
-            for (from, span) in stage_references(command) {
-                let dep = if let Ok(n) = from.parse::<usize>() {
-                    if n >= stage_count {
-                        return Err(ConvertError::at(span, format!("invalid stage index {n}")));
-                    }
-                    n
-                } else if let Some(&n) = names.get(&from.to_lowercase()) {
-                    n
-                } else {
-                    let reference = normalize(&from, span)?;
-                    match implicit.get(&reference) {
-                        Some(&n) => n,
-                        None => {
-                            let n = stage_count + implicit.len() + new_images.len();
-                            new_images.push((reference, span));
-                            n
-                        }
-                    }
-                };
-                deps.insert(dep);
+        let stage = &planned[index].stage;
+        let mut resolve = |commands: &[Command]| -> Result<Vec<Vec<usize>>, ConvertError> {
+            let mut sources = Vec::with_capacity(commands.len());
+            for command in commands {
+                let mut command_sources = Vec::new();
+                for (raw, span) in stage_references(command) {
+                    let flag = match command {
+                        Command::Copy(_) => COPY_FROM,
+                        _ => MOUNT_FROM,
+                    };
+                    let from = scope.expand(&raw, span, stage, flag)?;
+                    let dep = if let Ok(n) = from.parse::<usize>() {
+                        spaces.nth(file, n).ok_or_else(|| {
+                            ConvertError::at(span, format!("invalid stage index {n}"))
+                        })?
+                    } else if let Some(n) = spaces.lookup(names, file, &from.to_lowercase()) {
+                        n
+                    } else {
+                        let reference = normalize(&from, span)?;
+                        let location = matches!(command, Command::Copy(_)).then_some(span);
+                        new_images.push(implicit_stage(reference, span, location));
+                        planned.len() + new_images.len() - 1
+                    };
+                    deps.insert(dep);
+                    command_sources.push(dep);
+                }
+                sources.push(command_sources);
             }
-        }
+            Ok(sources)
+        };
+        let trigger_sources = resolve(&triggers)?;
+        let sources = resolve(&planned[index].stage.commands)?;
         planned[index].deps = deps;
-        for (reference, span) in new_images {
-            let n = stage_count + implicit.len();
-            implicit.insert(reference.clone(), n);
-            planned.push(implicit_stage(reference, span));
-        }
+        planned[index].sources = sources;
+        planned[index].trigger_sources = trigger_sources;
+        planned.extend(new_images);
     }
     Ok(())
+}
+
+/// An ONBUILD trigger from a base image config, parsed as one instruction located at the FROM
+/// that inherits it.
+pub(crate) fn parse_trigger(trigger: &str, from: Span) -> Result<Command, ConvertError> {
+    let err = |m: String| ConvertError::at(from, m);
+    let parsed = crate::dockerfile::parse(trigger.as_bytes()).map_err(|e| {
+        err(format!(
+            "invalid ONBUILD trigger {trigger:?}: {}",
+            e.message
+        ))
+    })?;
+    let [node] = parsed.nodes.as_slice() else {
+        return Err(err("onbuild trigger should be a single expression".into()));
+    };
+    match crate::instructions::parse_instruction(node) {
+        Ok(crate::instructions::Instruction::Command(mut command)) => {
+            command.source_mut().span = from;
+            Ok(command)
+        }
+        Ok(crate::instructions::Instruction::Stage(_)) => {
+            Err(err("FROM isn't allowed as an ONBUILD trigger".into()))
+        }
+        Err(e) => Err(err(e.message)),
+    }
 }
 
 /// The stage names an instruction refers to, with where.
 fn stage_references(command: &Command) -> Vec<(String, Span)> {
     match command {
         Command::Copy(c) => c
-            .from
-            .iter()
-            .map(|w| (w.text.clone(), c.source.span))
+            .flags
+            .stage_refs()
+            .into_iter()
+            .map(|from| (from, c.source.span))
+            .collect(),
+        Command::Add(a) => a
+            .flags
+            .stage_refs()
+            .into_iter()
+            .map(|from| (from, a.source.span))
             .collect(),
         Command::Run(r) => r
-            .mounts
-            .iter()
-            .filter_map(|m| m.from.clone())
+            .flags
+            .stage_refs()
+            .into_iter()
             .map(|from| (from, r.source.span))
             .collect(),
         _ => Vec::new(),
     }
 }
 
-fn implicit_stage(reference: String, span: Span) -> PlannedStage {
+fn implicit_stage(reference: String, span: Span, location: Option<Span>) -> PlannedStage {
     let word = crate::dockerfile::Word {
         text: reference.clone(),
         span,
@@ -349,19 +656,30 @@ fn implicit_stage(reference: String, span: Span) -> PlannedStage {
             commands: Vec::new(),
             comment: String::new(),
             source: instructions::CommandSource {
-                code: format!("FROM {reference}"),
+                code: String::new(),
                 span,
             },
         },
         base: Base::Image(reference),
         platform: None,
         deps: BTreeSet::new(),
+        sources: Vec::new(),
+        trigger_sources: Vec::new(),
         implicit: true,
+        location,
+        first_step: 0,
+        from_args: BTreeSet::new(),
     }
 }
 
 /// The target and everything it needs, in file order. A stage may only use earlier stages.
-fn reachable_from(planned: &[PlannedStage], target: usize) -> Result<Vec<usize>, ConvertError> {
+/// With `with_triggers` false, dependencies that only ONBUILD triggers of a base stage have are
+/// left out (upstream finds those in a second pass).
+fn reachable_from(
+    planned: &[PlannedStage],
+    target: usize,
+    with_triggers: bool,
+) -> Result<Vec<usize>, ConvertError> {
     let mut seen = vec![false; planned.len()];
     let mut stack = vec![target];
     while let Some(index) = stack.pop() {
@@ -373,6 +691,9 @@ fn reachable_from(planned: &[PlannedStage], target: usize) -> Result<Vec<usize>,
             stack.push(base);
         }
         for &dep in &stage.deps {
+            if !with_triggers && !stage.sources.iter().flatten().any(|&d| d == dep) {
+                continue;
+            }
             if dep >= index && !planned[dep].implicit {
                 let current = stage.display_name(index);
                 let other = planned[dep].display_name(dep);
@@ -399,4 +720,182 @@ fn reachable_from(planned: &[PlannedStage], target: usize) -> Result<Vec<usize>,
         }
     }
     Ok((0..planned.len()).filter(|&i| seen[i]).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dockerfile;
+
+    fn plan_with(text: &str, opts: ConvertOptions) -> Result<Plan, ConvertError> {
+        let parsed = dockerfile::parse(text.as_bytes())?;
+        Plan::new(&parsed, &opts)
+    }
+
+    fn plan(text: &str) -> Result<Plan, ConvertError> {
+        plan_with(text, ConvertOptions::default())
+    }
+
+    fn names(plan: &Plan, indexes: &[usize]) -> Vec<String> {
+        indexes
+            .iter()
+            .map(|&i| plan.stages[i].display_name(i))
+            .collect()
+    }
+
+    #[test]
+    fn the_target_and_what_it_needs() -> Result<(), ConvertError> {
+        let text = "FROM alpine AS base\nFROM base AS build\nRUN make\n\
+                    FROM alpine AS unused\nFROM scratch AS final\nCOPY --from=build /out /out\n";
+        let p = plan(text)?;
+        assert_eq!(p.target, 3);
+        assert_eq!(names(&p, &p.reachable), ["base", "build", "final"]);
+        assert_eq!(p.stages[1].base, Base::Stage(0));
+        assert_eq!(p.stages[3].base, Base::Scratch);
+        let only_build = plan_with(
+            text,
+            ConvertOptions {
+                target: Some("BUILD".into()),
+                ..ConvertOptions::default()
+            },
+        )?;
+        assert_eq!(names(&only_build, &only_build.reachable), ["base", "build"]);
+        let missing = plan_with(
+            text,
+            ConvertOptions {
+                target: Some("nope".into()),
+                ..ConvertOptions::default()
+            },
+        );
+        assert_eq!(
+            missing.map(|_| ()).map_err(|e| e.message),
+            Err("target stage \"nope\" could not be found".into())
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn global_args_feed_from_and_platform() -> Result<(), ConvertError> {
+        let text = "ARG TAG=3.20\nARG BASE=alpine:${TAG}\nARG TARGETARCH\n\
+                    FROM --platform=$BUILDPLATFORM ${BASE} AS b\nFROM busybox:$TARGETARCH\n";
+        let p = plan(text)?;
+        assert_eq!(p.meta_args["BASE"], "alpine:3.20");
+        // An ARG without value keeps the predefined value.
+        assert_eq!(p.meta_args["TARGETARCH"], "amd64");
+        assert_eq!(p.meta_args["TARGETSTAGE"], "default");
+        assert_eq!(
+            p.stages[0].base,
+            Base::Image("docker.io/library/alpine:3.20".into())
+        );
+        assert_eq!(
+            p.stages[1].base,
+            Base::Image("docker.io/library/busybox:amd64".into())
+        );
+        assert!(p.stages[0].platform.is_some());
+        let overridden = plan_with(
+            text,
+            ConvertOptions {
+                build_args: [("TAG".to_string(), "edge".to_string())].into(),
+                ..ConvertOptions::default()
+            },
+        )?;
+        assert_eq!(overridden.meta_args["BASE"], "alpine:edge");
+        Ok(())
+    }
+
+    #[test]
+    fn stage_references_by_name_index_and_image() -> Result<(), ConvertError> {
+        let p = plan(
+            "FROM alpine AS Builder\nFROM alpine\nCOPY --from=BUILDER /a /a\n\
+             COPY --from=0 /b /b\nCOPY --from=busybox:1.36 /c /c\n\
+             RUN --mount=from=busybox:1.36,target=/m true\n",
+        )?;
+        // Each image reference gets an implicit stage of its own, as upstream.
+        assert_eq!(p.stages.len(), 4);
+        assert!(p.stages[2].implicit && p.stages[3].implicit);
+        assert_eq!(p.stages[1].sources, [vec![0], vec![0], vec![2], vec![3]]);
+        assert_eq!(p.stages[2].location.map(|s| s.start.line), Some(5));
+        assert_eq!(p.stages[3].location, None);
+        assert!(!p.single_state);
+        Ok(())
+    }
+
+    #[test]
+    fn later_stage_names_hide_earlier_ones() -> Result<(), ConvertError> {
+        let p = plan("FROM alpine AS x\nFROM busybox AS x\nFROM x\nCOPY --from=x /a /a\n")?;
+        assert_eq!(p.stages[2].base, Base::Stage(1));
+        assert_eq!(p.stages[2].sources[0], [1]);
+        Ok(())
+    }
+
+    #[test]
+    fn stage_reference_errors_name_the_line() {
+        let err = |text: &str| plan(text).map(|_| ()).map_err(|e| (e.line(), e.message));
+        // Only what the target needs is checked (upstream too): here the last stage.
+        assert_eq!(
+            err("FROM alpine\nCOPY --from=later /a /a\nFROM alpine AS later\n"),
+            Ok(())
+        );
+        assert_eq!(
+            err("FROM alpine\nCOPY --from=later /a /a\nFROM alpine AS later\nFROM scratch\nCOPY --from=0 / /\n"),
+            Err((
+                2,
+                "cannot copy from stage \"later\", it needs to be defined before current stage \"stage-0\"".into()
+            ))
+        );
+        assert_eq!(
+            err("FROM alpine AS a\nCOPY --from=a /a /a\n"),
+            Err((2, "circular dependency detected on stage: a".into()))
+        );
+        assert_eq!(
+            err("FROM alpine\nCOPY --from=7 /a /a\n"),
+            Err((2, "invalid stage index 7".into()))
+        );
+        assert_eq!(
+            err("ARG EMPTY\nFROM $EMPTY\n"),
+            Err((2, "base name ($EMPTY) should not be blank".into()))
+        );
+    }
+
+    #[test]
+    fn single_state_builds_have_no_stage_names() -> Result<(), ConvertError> {
+        assert!(plan("FROM alpine\nRUN true\n")?.single_state);
+        // A mount without `from` counts as a state of its own upstream.
+        assert!(!plan("FROM alpine\nRUN --mount=type=cache,target=/c true\n")?.single_state);
+        Ok(())
+    }
+
+    #[test]
+    fn onbuild_triggers_of_a_base_stage_are_dependencies() -> Result<(), ConvertError> {
+        let p = plan(
+            "FROM alpine AS src\nFROM alpine AS base\nONBUILD COPY --from=src /x /x\n\
+             FROM base\nRUN true\n",
+        )?;
+        assert_eq!(p.stages[2].trigger_sources, [vec![0]]);
+        assert_eq!(names(&p, &p.reachable), ["src", "base", "stage-2"]);
+        // Reached only through the trigger: upstream counts its FROM twice.
+        assert_eq!(p.stages[0].first_step, 1);
+        Ok(())
+    }
+
+    #[test]
+    fn image_requests_are_per_reference_and_platform() -> Result<(), ConvertError> {
+        let p = plan(
+            "FROM alpine AS a\nFROM alpine AS b\nFROM --platform=linux/arm64 alpine AS c\n\
+             FROM scratch\nCOPY --from=a / /a\nCOPY --from=b / /b\nCOPY --from=c / /c\n",
+        )?;
+        let requests: Vec<String> = p
+            .image_requests()
+            .iter()
+            .map(|r| format!("{} {}", r.reference, r.platform))
+            .collect();
+        assert_eq!(
+            requests,
+            [
+                "docker.io/library/alpine:latest linux/amd64",
+                "docker.io/library/alpine:latest linux/arm64"
+            ]
+        );
+        Ok(())
+    }
 }

@@ -39,7 +39,8 @@ pub(crate) fn shape_for(keyword: &str) -> Shape {
         "arg" => Shape::Words,
         "env" => Shape::KeyValue("ENV"),
         "label" => Shape::KeyValue("LABEL"),
-        "from" | "expose" => Shape::List,
+        // INCLUDE is rustfront's own (see `instructions::include`); upstream ignores its words.
+        "from" | "expose" | "include" => Shape::List,
         "healthcheck" => Shape::Health,
         "maintainer" | "user" | "workdir" | "stopsignal" => Shape::String,
         "onbuild" => Shape::SubCommand,

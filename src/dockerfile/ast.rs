@@ -14,6 +14,9 @@ pub struct Position {
 pub struct Span {
     pub start: Position,
     pub end: Position,
+    /// The file the positions are in: 0 for the Dockerfile being built, `n` for the `n`th
+    /// file it pulls in with `INCLUDE` (see `instructions::include`).
+    pub file: usize,
 }
 
 /// A piece of text with where it came from.

@@ -81,12 +81,15 @@ pub fn chomp_heredoc_content(content: &str) -> String {
 }
 
 /// The heredoc markers of a whole instruction line, in order. A line the lexer rejects has
-/// none.
+/// none, as upstream; one nested deeper than this lexer follows is refused (upstream would
+/// find its markers: saying "none" would be silently different).
 pub(crate) fn heredocs_from_line(line: &str) -> Result<Vec<HeredocMarker>, HeredocError> {
     let mut lexer = Lexer::new(line, true, true);
     lexer.only_markers = true;
-    let Ok(words) = lexer.words() else {
-        return Ok(Vec::new());
+    let words = match lexer.words() {
+        Ok(words) => words,
+        Err(e) if e.0 == NESTED_TOO_DEEPLY => return Err(e),
+        Err(_) => return Ok(Vec::new()),
     };
     let mut markers = Vec::new();
     for word in &words {
@@ -174,9 +177,13 @@ impl Text {
     }
 }
 
-/// Deepest `${…${…}}` nesting the lexer follows; deeper text is treated as unlexable (the
-/// line then has no heredocs). Keeps recursion bounded on hostile input.
+/// Deepest `${…${…}}` nesting the lexer follows on a line with `<<`: deeper, the line is
+/// refused with [`NESTED_TOO_DEEPLY`]. Keeps recursion bounded on hostile input.
 const MAX_NESTING: usize = 100;
+
+/// The error for a line with `<<` nested deeper than [`MAX_NESTING`].
+const NESTED_TOO_DEEPLY: &str = "variable substitutions nested more than 100 deep on a line with \
+     a heredoc marker (<<) are not supported";
 
 struct Lexer<'a> {
     src: &'a str,
@@ -408,7 +415,7 @@ impl<'a> Lexer<'a> {
 
     fn nested(&mut self) -> LexResult<String> {
         if self.depth >= MAX_NESTING {
-            return Err(lex_error("substitutions nested too deeply"));
+            return Err(lex_error(NESTED_TOO_DEEPLY));
         }
         self.depth += 1;
         let result = self.until(Some('}')).map(|(result, _)| result);
@@ -528,13 +535,14 @@ mod tests {
     }
 
     #[test]
-    fn deep_nesting_is_bounded() {
+    fn deep_nesting_is_bounded_and_refused() {
         let line = format!(
             "RUN <<EOF {}x{}",
             "${a:-".repeat(20_000),
             "}".repeat(20_000)
         );
-        assert!(names(&line).is_empty());
+        let err = heredocs_from_line(&line).map(|m| m.len());
+        assert_eq!(err, Err(HeredocError(NESTED_TOO_DEEPLY.to_owned())));
         let line = format!("RUN <<EOF {}x{}", "${a:-".repeat(50), "}".repeat(50));
         assert_eq!(names(&line), ["EOF"]);
     }

@@ -110,6 +110,7 @@ impl<'s, 'a> Locator<'s, 'a> {
         Span {
             start: start_pos,
             end: end_pos,
+            file: 0,
         }
     }
 

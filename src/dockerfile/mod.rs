@@ -21,7 +21,7 @@
 //! | --- | --- |
 //! | RUN, CMD, ENTRYPOINT, SHELL | JSON array elements, else the whole rest as one word |
 //! | ADD, COPY, VOLUME | JSON array elements, else split on blanks (quotes not respected) |
-//! | FROM, EXPOSE | split on blanks |
+//! | FROM, EXPOSE, INCLUDE (rustfront's own) | split on blanks |
 //! | ARG | quote-aware words, quotes kept |
 //! | ENV, LABEL | `key`, `value`, `sep` triples (`sep` is `=`, or empty for `KEY value`) |
 //! | HEALTHCHECK | the type word (`CMD`, `NONE`, …), then the rest like CMD |
@@ -37,6 +37,7 @@ mod args;
 mod ast;
 mod directives;
 mod dump;
+mod error;
 mod heredoc;
 mod json;
 mod lines;
@@ -50,39 +51,13 @@ mod words;
 
 pub use ast::{Directive, Dockerfile, Heredoc, Node, Position, Span, Warning, Word};
 pub use directives::{DirectiveLookup, detect_syntax, find_directive};
+pub use error::{Error, Located};
 pub use heredoc::{
     HeredocError, HeredocMarker, chomp_heredoc_content, heredoc_marker, parse_heredoc,
 };
 
-/// A parse failure, naming the line.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("Dockerfile:{line}: {message}")]
-pub struct ParseError {
-    /// First line of the failing instruction (1-based; for "file with no instructions" the
-    /// number of lines read).
-    pub line: usize,
-    pub message: String,
-    /// Last line of the failing instruction (equal to `line` for single-line problems).
-    pub end_line: usize,
-}
-
-impl ParseError {
-    fn at(line: usize, message: String) -> Self {
-        ParseError {
-            line,
-            message,
-            end_line: line,
-        }
-    }
-
-    fn range(line: usize, end_line: usize, message: String) -> Self {
-        ParseError {
-            line,
-            message,
-            end_line: end_line.max(line),
-        }
-    }
-}
+/// A parse failure, naming the lines (the one error type of the Dockerfile layers).
+pub type ParseError = Error;
 
 /// Parse a whole Dockerfile.
 pub fn parse(text: &[u8]) -> Result<Dockerfile, ParseError> {

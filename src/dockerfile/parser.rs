@@ -104,12 +104,12 @@ impl<'a> Parser<'a> {
         let start_line = first.number;
         let mut locator = Locator::new(joiner.segments());
         let mut node = build_node(line, 0, self.escape, &mut locator, 0)
-            .map_err(|message| ParseError::range(start_line, self.last_line, message))?;
+            .map_err(|message| ParseError::lines(start_line, self.last_line, message))?;
 
         let mut last = joined.last;
         if can_contain_heredoc(&node) && line.contains("<<") {
             let markers = heredocs_from_line(line)
-                .map_err(|e| ParseError::range(start_line, self.last_line, e.0))?;
+                .map_err(|e| ParseError::lines(start_line, self.last_line, e.0))?;
             for marker in markers {
                 let (heredoc, terminator) = self.heredoc_body(marker, start_line)?;
                 node.heredocs.push(heredoc);
@@ -128,6 +128,7 @@ impl<'a> Parser<'a> {
                 column: start_column,
             },
             end: line_end(last.number, last.text),
+            file: 0,
         };
         let mut nested = node.onbuild.as_deref_mut();
         while let Some(child) = nested {
@@ -153,7 +154,7 @@ impl<'a> Parser<'a> {
         if self.scanner.done() {
             return Ok(());
         }
-        let at_line = |message| ParseError::at(line.number, message);
+        let at_line = |message| ParseError::lines(line.number, line.number, message);
         let Some(found) = self.scanner.check(trimmed, "#").map_err(at_line)? else {
             return Ok(());
         };
@@ -171,6 +172,7 @@ impl<'a> Parser<'a> {
                     column: 0,
                 },
                 end: line_end(line.number, line.text),
+                file: 0,
             },
         });
         Ok(())
@@ -183,7 +185,11 @@ impl<'a> Parser<'a> {
         };
         self.warnings.push(Warning {
             message: format!("Empty continuation line found in: {line}"),
-            span: Span { start: at, end: at },
+            span: Span {
+                start: at,
+                end: at,
+                file: 0,
+            },
             detail: EMPTY_CONTINUATION_DETAIL.to_owned(),
             url: EMPTY_CONTINUATION_URL.to_owned(),
         });
@@ -211,7 +217,7 @@ impl<'a> Parser<'a> {
             }
         }
         let Some(terminator) = terminator else {
-            return Err(ParseError::range(
+            return Err(ParseError::lines(
                 start_line,
                 self.last_line,
                 "unterminated heredoc".to_owned(),
@@ -232,6 +238,7 @@ impl<'a> Parser<'a> {
                     column: 0,
                 },
                 end: line_end(terminator.number, terminator.text),
+                file: 0,
             },
             file_descriptor: marker.file_descriptor,
         };
@@ -240,13 +247,14 @@ impl<'a> Parser<'a> {
 
     fn finish(self) -> Result<Dockerfile, ParseError> {
         if self.nodes.is_empty() {
-            return Err(ParseError::at(
+            return Err(ParseError::lines(
                 self.last_line,
-                "file with no instructions".to_owned(),
+                self.last_line,
+                "file with no instructions",
             ));
         }
         if let Some(line) = self.lines.too_long() {
-            return Err(ParseError::at(line, TOO_LONG_MESSAGE.to_owned()));
+            return Err(ParseError::lines(line, line, TOO_LONG_MESSAGE.to_owned()));
         }
         Ok(Dockerfile {
             directives: self.directives,

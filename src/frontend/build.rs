@@ -5,22 +5,28 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::dockerignore;
+use super::include;
 use super::options::{BuildOptions, OptionError};
-use crate::convert::{self, ConvertError, ConvertOptions, ImageRequest, Plan, PlanInputs};
+use super::subrequests;
+use crate::convert::{self, ConvertError, ConvertOptions, ImageRequest, Plan};
 use crate::dockerfile;
 use crate::gateway::{
     self, CacheOptionsEntry, FrontendEnv, GatewayClient, GatewayError, PlatformImage,
     result::ResultError,
 };
+use crate::instructions::include::Includes;
+use crate::lint;
 use crate::llb::{self, Caps, Local, MarshalOptions, OpMeta, Platform, SourceMap, pb};
 use crate::proto::google::rpc::Status as RpcStatus;
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
 /// Frontend capabilities (`frontend.caps`) this frontend honours.
-const KNOWN_FRONTEND_CAPS: [&str; 1] = ["moby.buildkit.frontend.subrequests"];
-
-/// The one subrequest answered: the list of subrequests.
-const DESCRIBE: &str = "frontend.subrequests.describe";
+/// Frontend capabilities a client may require (`frontend.caps`): subrequests, and git URLs
+/// with a query string (`?ref=…&subdir=…`) in ADD.
+const KNOWN_FRONTEND_CAPS: [&str; 2] = [
+    "moby.buildkit.frontend.subrequests",
+    "moby.buildkit.frontend.gitquerystring",
+];
 
 /// Everything that can end a frontend run early.
 #[derive(Debug, thiserror::Error)]
@@ -44,11 +50,21 @@ pub enum FrontendError {
     Result(#[from] ResultError),
     #[error("{0}")]
     Unsupported(String),
+    /// `frontend.caps` names a capability this frontend lacks.
+    #[error("unsupported frontend capability {0}")]
+    UnsupportedCap(String),
+    /// The build does not fit in what BuildKit accepts (see `convert::definition_too_large`).
+    #[error("{0}")]
+    TooLarge(String),
+    /// A subrequest this frontend does not answer.
+    #[error("unsupported request {0}")]
+    UnsupportedRequest(String),
 }
 
 fn located(info: &pb::SourceInfo, error: &ConvertError) -> String {
+    // As BuildKit shows it: `Dockerfile:12: …`, or the bare message about no line.
     match error.span {
-        Some(span) => format!("{}:{}: {}", info.filename, span.start.line, error.message),
+        Some(_) => error.located(&info.filename).to_string(),
         None => error.message.clone(),
     }
 }
@@ -60,6 +76,7 @@ impl FrontendError {
         match self {
             FrontendError::Gateway(e) => e.to_rpc_status(),
             FrontendError::Dockerfile { error, source_info } => {
+                // One range per line, as upstream locates an instruction.
                 let details = error
                     .span
                     .map(|span| {
@@ -68,7 +85,7 @@ impl FrontendError {
                             u32::try_from(span.end.line.max(span.start.line)).unwrap_or(u32::MAX);
                         vec![gateway::source_detail(
                             source_info,
-                            &[gateway::line_range(start, end)],
+                            &llb::line_ranges(start, end),
                         )]
                     })
                     .unwrap_or_default();
@@ -77,17 +94,73 @@ impl FrontendError {
             FrontendError::Unsupported(_) => {
                 gateway::error_status(tonic::Code::Unimplemented, self.to_string(), Vec::new())
             }
+            FrontendError::UnsupportedCap(cap) => gateway::error_status(
+                tonic::Code::Unimplemented,
+                self.to_string(),
+                vec![gateway::typed_detail(gateway::TypedError::FrontendCap, cap)],
+            ),
+            FrontendError::UnsupportedRequest(request) => gateway::error_status(
+                tonic::Code::Unimplemented,
+                self.to_string(),
+                vec![gateway::typed_detail(
+                    gateway::TypedError::Subrequest,
+                    request,
+                )],
+            ),
             _ => gateway::error_status(tonic::Code::Unknown, self.to_string(), Vec::new()),
         }
     }
 }
 
+/// Where build-check warnings go: the op that loaded the Dockerfile, and the file itself.
+pub(super) struct WarnTarget {
+    pub(super) digest: String,
+    pub(super) info: pb::SourceInfo,
+    /// The files it INCLUDEs (file `n` is entry `n - 1`).
+    pub(super) included: Vec<pb::SourceInfo>,
+}
+
+impl WarnTarget {
+    /// The source info of file `file` (see `Span::file`).
+    fn info_for(&self, file: usize) -> &pb::SourceInfo {
+        file.checked_sub(1)
+            .and_then(|i| self.included.get(i))
+            .unwrap_or(&self.info)
+    }
+}
+
+/// Shows a build-check warning to the client (buildx prints it after the build), attached to
+/// the op that loaded the Dockerfile, as upstream does.
+pub(super) async fn send_warning(
+    client: &GatewayClient,
+    digest: &str,
+    source_info: &pb::SourceInfo,
+    warning: &lint::Warning,
+) -> Result<(), FrontendError> {
+    let start = u32::try_from(warning.span.start.line).unwrap_or(u32::MAX);
+    let end = u32::try_from(warning.span.end.line).unwrap_or(u32::MAX);
+    client
+        .warn(gateway::Warning {
+            digest: digest.to_string(),
+            level: 1,
+            short: warning.short(),
+            detail: vec![warning.rule.description.to_string()],
+            url: warning.rule.url.to_string(),
+            info: Some(source_info.clone()),
+            ranges: llb::line_ranges(start, end),
+        })
+        .await?;
+    Ok(())
+}
+
 /// The Dockerfile as loaded from the client.
-struct LoadedDockerfile {
-    data: Vec<u8>,
-    filename: String,
+pub(super) struct LoadedDockerfile {
+    pub(super) data: Vec<u8>,
+    pub(super) filename: String,
     /// `<Dockerfile>.dockerignore`, when it exists.
     own_ignore: Option<Vec<u8>>,
+    /// The op that loaded it (warnings about the Dockerfile are attached to it).
+    pub(super) digest: String,
 }
 
 /// Run the build and produce the result to return.
@@ -97,20 +170,64 @@ pub async fn build(
 ) -> Result<BridgeResult, FrontendError> {
     let caps = client.ping().await?;
     let opts = BuildOptions::from_opts(&env.opts)?;
-    check_supported(&opts)?;
-    if opts.request_id.as_deref() == Some(DESCRIBE) {
-        return Ok(describe_subrequests());
+    // As upstream: an unknown capability fails now unless marked `+forward`, in which case
+    // it only fails if we end up building ourselves rather than forwarding.
+    let pending_caps_error = check_caps(&opts)?;
+    if let Some(url) = &opts.remote_context {
+        return Err(FrontendError::Unsupported(format!(
+            "remote build contexts ({url}) are not supported by this frontend yet"
+        )));
     }
 
     // Every solve carries the cache imports (BuildKit deduplicates importers).
     let cache_imports = env.cache_imports()?;
-    let loaded = load_dockerfile(client, &opts, &env.session_id, &cache_imports).await?;
+    // As upstream, a Dockerfile or context handed over as a frontend input (buildx's inline
+    // Dockerfiles, bake's contexts) replaces the local one: not supported yet, so refuse.
+    if caps.has_frontend(gateway::frontend_cap::FRONTEND_INPUTS) {
+        let inputs = client.inputs().await?;
+        let used: Vec<&str> = [opts.dockerfile_local.as_str(), "context"]
+            .into_iter()
+            .filter(|name| inputs.contains_key(*name))
+            .collect();
+        if !used.is_empty() {
+            return Err(FrontendError::Unsupported(format!(
+                "frontend inputs ({}) are not supported by this frontend yet",
+                used.join(", ")
+            )));
+        }
+    }
+    // Each local may come from its own session (`local-sessionid:<name>`).
+    let dockerfile_session = opts.session_for(&opts.dockerfile_local, &env.session_id);
+    let context_session = opts.session_for(&opts.convert.context_local, &env.session_id);
+    let loaded = load_dockerfile(client, &opts, dockerfile_session, &cache_imports).await?;
     if let Some(forward) = forward_target(&opts, &loaded.data) {
+        if forward.reference.is_empty() {
+            return Err(FrontendError::Unsupported(format!(
+                "failed with BUILDKIT_SYNTAX = {}: no frontend image named",
+                forward.cmdline
+            )));
+        }
         return forward_to(client, env, forward).await;
+    }
+    if let Some(error) = pending_caps_error {
+        return Err(error);
+    }
+    check_supported(&opts)?;
+    if opts.request_id.as_deref() == Some(subrequests::describe::NAME) {
+        return Ok(subrequests::describe::answer());
+    }
+    // The definition carries the Dockerfile whole: one bigger than a request can be is
+    // refused before it is parsed.
+    let max_request = client.max_request_size();
+    if loaded.data.len() > max_request {
+        return Err(FrontendError::TooLarge(convert::dockerfile_too_large(
+            loaded.data.len(),
+            max_request,
+        )));
     }
     let excludes = match &loaded.own_ignore {
         Some(data) => dockerignore::parse(data),
-        None => load_context_ignore(client, &opts, &env.session_id, &cache_imports).await,
+        None => load_context_ignore(client, &opts, context_session, &cache_imports).await,
     };
 
     let source = Arc::new(SourceMap {
@@ -129,28 +246,63 @@ pub async fn build(
         error,
         source_info: Box::new(source_info.clone()),
     };
-    let parsed = dockerfile::parse(&loaded.data).map_err(|e| {
-        in_dockerfile(ConvertError::at(
-            dockerfile::Span {
-                start: dockerfile::Position {
-                    line: e.line,
-                    column: 0,
-                },
-                end: dockerfile::Position {
-                    line: e.end_line.max(e.line),
-                    column: 0,
-                },
-            },
-            e.message,
-        ))
-    })?;
 
     let llb_caps: Caps = caps.llb_caps().map(str::to_string).collect();
+    if let Some(key) = opts.resource_options.first() {
+        if llb_caps.contains(llb::caps::EXEC_META_LINUX_RESOURCES) {
+            return Err(FrontendError::Unsupported(format!(
+                "the {key} option (resource limits for RUN steps) is not supported by this frontend yet"
+            )));
+        }
+    }
     let build_platform = env
         .build_platform()
         .map(Platform::from)
         .unwrap_or_else(default_platform)
         .normalized();
+    if let Some(request) = opts.request_id.as_deref() {
+        // As upstream, subrequests convert for the default platform.
+        let mut settings = opts.convert.clone();
+        settings.build_platform = build_platform;
+        settings.session_id = context_session.to_string();
+        settings.excludes = excludes;
+        settings.llb_caps = Some(llb_caps);
+        settings.source = Arc::clone(&source);
+        let warn = WarnTarget {
+            digest: loaded.digest.clone(),
+            info: source_info.clone(),
+            included: Vec::new(),
+        };
+        return super::requests::answer(client, request, &loaded, &settings, &warn)
+            .await
+            .map_err(|e| match e {
+                PlatformError::Convert(error) => in_dockerfile(error),
+                PlatformError::Other(other) => other,
+            });
+    }
+    let parsed = dockerfile::parse(&loaded.data).map_err(in_dockerfile)?;
+    // INCLUDE (rustfront's own): read the included files; a Dockerfile without is untouched.
+    let includes = if include::needed(&parsed) {
+        let context = include::Context {
+            local: &opts.convert.context_local,
+            session: context_session,
+            excludes: &excludes,
+            cache_imports: &cache_imports,
+        };
+        include::load(client, &context, &loaded.filename, &parsed)
+            .await
+            .map_err(|(includes, error)| FrontendError::Dockerfile {
+                source_info: Box::new(include::source_info(&source_info, &includes, &error)),
+                error,
+            })?
+    } else {
+        Includes::default()
+    };
+    let infos = include::source_infos(&source_info, &includes);
+    let in_file = |error: ConvertError| FrontendError::Dockerfile {
+        source_info: Box::new(infos.get(error.file()).unwrap_or(&source_info).clone()),
+        error,
+    };
     let targets: Vec<Option<Platform>> = if opts.platforms.is_empty() {
         vec![None]
     } else {
@@ -178,39 +330,58 @@ pub async fn build(
         Some(m) => m,
         None => targets.len() > 1,
     };
-    let mut images = Vec::with_capacity(targets.len());
-    for target in &targets {
-        let convert_opts = ConvertOptions {
-            build_args: opts.build_args.clone(),
-            labels: opts.labels.clone(),
-            build_platform: build_platform.clone(),
-            target_platform: target.clone(),
-            platform_in_names: multi,
-            network: opts.network,
-            extra_hosts: opts.extra_hosts.clone(),
-            hostname: opts.hostname.clone(),
-            shm_size: opts.shm_size,
-            no_cache: opts.no_cache.clone(),
-            resolve_mode: opts.resolve_mode,
-            session_id: env.session_id.clone(),
-            context_local: opts.context_local.clone(),
-            excludes: excludes.clone(),
-            llb_caps: Some(llb_caps.clone()),
-            source: Arc::clone(&source),
-        };
-        let image = build_platform_image(
-            client,
-            &parsed,
-            &opts,
-            &convert_opts,
-            &cache_imports,
-            &llb_caps,
-        )
-        .await
-        .map_err(|e| match e {
-            PlatformError::Convert(error) => in_dockerfile(error),
-            PlatformError::Other(other) => other,
-        })?;
+    // The options' conversion settings, completed with what this build knows.
+    let mut settings = opts.convert.clone();
+    settings.build_platform = build_platform.clone();
+    settings.platform_in_names = multi;
+    settings.session_id = context_session.to_string();
+    settings.excludes = excludes;
+    settings.llb_caps = Some(llb_caps.clone());
+    settings.source = Arc::clone(&source);
+    settings.max_definition_size = Some(max_request);
+    // Each target platform is converted and solved concurrently, as upstream does.
+    let parsed = Arc::new(parsed);
+    let includes = Arc::new(includes);
+    let cache_imports = Arc::new(cache_imports);
+    let tasks: Vec<_> = targets
+        .iter()
+        .enumerate()
+        .map(|(index, target)| {
+            let convert_opts = ConvertOptions {
+                target_platform: target.clone(),
+                ..settings.clone()
+            };
+            let (client, parsed) = (client.clone(), Arc::clone(&parsed));
+            let includes = Arc::clone(&includes);
+            let (cache_imports, llb_caps) = (Arc::clone(&cache_imports), llb_caps.clone());
+            // As upstream, only the first platform's conversion reports build-check warnings.
+            let warn = (index == 0).then(|| WarnTarget {
+                digest: loaded.digest.clone(),
+                info: source_info.clone(),
+                included: infos.iter().skip(1).cloned().collect(),
+            });
+            tokio::spawn(async move {
+                build_platform_image(
+                    &client,
+                    (&parsed, &includes),
+                    &convert_opts,
+                    &cache_imports,
+                    &llb_caps,
+                    warn.as_ref(),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut images = Vec::with_capacity(tasks.len());
+    for task in tasks {
+        let image = task
+            .await
+            .map_err(|e| FrontendError::Unsupported(format!("platform build failed: {e}")))?
+            .map_err(|e| match e {
+                PlatformError::Convert(error) => in_file(error),
+                PlatformError::Other(other) => other,
+            })?;
         images.push(image);
     }
     if multi {
@@ -223,7 +394,7 @@ pub async fn build(
     }
 }
 
-enum PlatformError {
+pub(super) enum PlatformError {
     Convert(ConvertError),
     Other(FrontendError),
 }
@@ -237,42 +408,44 @@ impl<E: Into<FrontendError>> From<E> for PlatformError {
 /// Convert, solve and describe the image for one target platform.
 async fn build_platform_image(
     client: &GatewayClient,
-    parsed: &dockerfile::Dockerfile,
-    opts: &BuildOptions,
+    (parsed, includes): (&dockerfile::Dockerfile, &Includes),
     convert_opts: &ConvertOptions,
     cache_imports: &[CacheOptionsEntry],
     llb_caps: &Caps,
+    warn: Option<&WarnTarget>,
 ) -> Result<PlatformImage, PlatformError> {
-    let plan = Plan::new(&PlanInputs {
-        dockerfile: parsed,
-        build_args: &convert_opts.build_args,
-        target: opts.target.as_deref(),
-        build_platform: &convert_opts.build_platform,
-        target_platform: convert_opts.target_platform.as_ref(),
-    })
-    .map_err(PlatformError::Convert)?;
-    let resolved = resolve_images(client, &plan, convert_opts).await?;
-    let resolved = match resolved {
-        Ok(resolved) => resolved,
-        Err((request, message)) => {
-            let text = format!("{}: {message}", request.reference);
-            return Err(PlatformError::Convert(
-                match plan.image_span(&request.reference) {
-                    Some(span) => ConvertError::at(span, text),
-                    None => ConvertError::message(text),
-                },
-            ));
+    let plan =
+        Plan::with_includes(parsed, includes, convert_opts).map_err(PlatformError::Convert)?;
+    let resolved = resolve_plan(client, &plan, convert_opts).await?;
+    let (converted, warnings) = convert::convert_reporting(&plan, convert_opts, &resolved);
+    if let Some(warn) = warn {
+        // Sent before a failure too (`check=error=true` among others), as upstream does.
+        for warning in &warnings {
+            send_warning(
+                client,
+                &warn.digest,
+                warn.info_for(warning.span.file),
+                warning,
+            )
+            .await?;
         }
-    };
-    let converted = convert::convert(&plan, convert_opts, parsed.escape, &resolved)
-        .map_err(PlatformError::Convert)?;
+    }
+    let converted = converted.map_err(PlatformError::Convert)?;
     let definition = llb::marshal(
         converted.state.as_ref(),
         &MarshalOptions {
             caps: Some(llb_caps.clone()),
         },
     )?;
-    let ref_id = client.solve(definition, cache_imports, false).await?;
+    let ref_id = client
+        .solve(definition, cache_imports, false)
+        .await
+        .map_err(|e| match e {
+            GatewayError::RequestTooLarge { size, limit, .. } => {
+                FrontendError::TooLarge(convert::definition_too_large(Some(size), limit))
+            }
+            other => FrontendError::Gateway(other),
+        })?;
     let config = serde_json::to_vec(&converted.image)
         .map_err(|e| FrontendError::Unsupported(format!("image config: {e}")))?;
     let platform = converted.platform.normalized();
@@ -285,8 +458,29 @@ async fn build_platform_image(
     })
 }
 
+/// The plan's base images, resolved; a failure names the FROM of the image.
+pub(super) async fn resolve_plan(
+    client: &GatewayClient,
+    plan: &Plan,
+    opts: &ConvertOptions,
+) -> Result<BTreeMap<ImageRequest, convert::ResolvedImage>, PlatformError> {
+    match resolve_images(client, plan, opts).await? {
+        Ok(resolved) => Ok(resolved),
+        Err((request, message)) => {
+            let text = format!("{}: {message}", request.reference);
+            Err(PlatformError::Convert(
+                match plan.image_span(&request.reference) {
+                    Some(span) => ConvertError::at(span, text),
+                    None => ConvertError::message(text),
+                },
+            ))
+        }
+    }
+}
+
 /// Resolved base images, or the image that failed with BuildKit's message.
-type Resolution = Result<BTreeMap<ImageRequest, convert::ResolvedImage>, (ImageRequest, String)>;
+pub(super) type Resolution =
+    Result<BTreeMap<ImageRequest, convert::ResolvedImage>, (ImageRequest, String)>;
 
 /// Resolve every base image the plan needs, concurrently.
 async fn resolve_images(
@@ -337,50 +531,40 @@ async fn resolve_images(
     Ok(Ok(resolved))
 }
 
-/// The answer to `frontend.subrequests.describe`: only itself.
-fn describe_subrequests() -> BridgeResult {
-    let list = serde_json::json!([{
-        "name": DESCRIBE,
-        "version": "1.0.0",
-        "type": "rpc",
-        "description": "List available subrequest types",
-        "metadata": [{"name": "result.json"}, {"name": "result.txt"}],
-    }]);
-    let text =
-        format!("NAME\tVERSION\tDESCRIPTION\n{DESCRIBE}\t1.0.0\tList available subrequest types\n");
-    gateway::metadata_result(BTreeMap::from([
-        ("result.json".to_string(), list.to_string().into_bytes()),
-        ("result.txt".to_string(), text.into_bytes()),
-        ("version".to_string(), b"1.0.0".to_vec()),
-    ]))
-}
-
 /// Refuse option combinations we cannot build correctly.
+/// What this frontend cannot do yet, once it is clear that it builds (not forwards).
 fn check_supported(opts: &BuildOptions) -> Result<(), FrontendError> {
-    if let Some(url) = &opts.remote_context {
-        return Err(FrontendError::Unsupported(format!(
-            "remote build contexts ({url}) are not supported by this frontend yet"
-        )));
-    }
     if let Some(name) = opts.named_contexts.keys().next() {
         return Err(FrontendError::Unsupported(format!(
             "named build contexts (--build-context {name}=…) are not supported by this frontend yet"
         )));
     }
-    if let Some(request) = opts.request_id.as_deref().filter(|r| *r != DESCRIBE) {
-        return Err(FrontendError::Unsupported(format!(
-            "subrequest {request} is not supported by this frontend yet"
-        )));
-    }
-    for cap in &opts.required_caps {
-        let (name, _forward) = cap.split_once('+').unwrap_or((cap, ""));
-        if !KNOWN_FRONTEND_CAPS.contains(&name) {
-            return Err(FrontendError::Unsupported(format!(
-                "frontend capability {name} is not supported by this frontend yet"
-            )));
-        }
+    if let Some(request) = opts
+        .request_id
+        .as_deref()
+        .filter(|r| subrequests::find(r).is_none())
+    {
+        return Err(FrontendError::UnsupportedRequest(request.to_string()));
     }
     Ok(())
+}
+
+/// The capabilities the client requires (`frontend.caps`): an unknown one is an error now,
+/// or, marked `+forward`, an error returned for later (if the build is not forwarded).
+fn check_caps(opts: &BuildOptions) -> Result<Option<FrontendError>, FrontendError> {
+    let mut pending = None;
+    for cap in &opts.required_caps {
+        let (name, flags) = cap.split_once('+').unwrap_or((cap, ""));
+        if KNOWN_FRONTEND_CAPS.contains(&name) {
+            continue;
+        }
+        let error = FrontendError::UnsupportedCap(name.to_string());
+        if !flags.contains("forward") {
+            return Err(error);
+        }
+        pending = Some(error);
+    }
+    Ok(pending)
 }
 
 /// Read the Dockerfile (and its own ignore file) from the client's `dockerfile` local.
@@ -426,6 +610,7 @@ async fn load_dockerfile(
         data,
         filename,
         own_ignore,
+        digest: local.digest().to_string(),
     })
 }
 
@@ -448,10 +633,10 @@ async fn load_context_ignore(
     session_id: &str,
     cache_imports: &[CacheOptionsEntry],
 ) -> Vec<String> {
-    let local = Local::new(opts.context_local.clone())
+    let local = Local::new(opts.convert.context_local.clone())
         .session(session_id)
         .follow_paths(&[".dockerignore".to_string()])
-        .shared_key_hint(format!("{}-.dockerignore", opts.context_local))
+        .shared_key_hint(format!("{}-.dockerignore", opts.convert.context_local))
         .differ(llb::Differ::None, false)
         .meta(OpMeta::new().custom_name("[internal] load .dockerignore"))
         .build();
@@ -569,21 +754,23 @@ mod tests {
     #[test]
     fn unsupported_options_are_refused() {
         assert!(check_supported(&opts(&[("context:base", "docker-image://x")])).is_err());
-        assert!(check_supported(&opts(&[("requestid", "frontend.outline")])).is_err());
-        assert!(
-            check_supported(&opts(&[(
-                "frontend.caps",
-                "moby.buildkit.frontend.contexts+forward"
-            )]))
-            .is_err()
-        );
-        assert!(
-            check_supported(&opts(&[(
-                "frontend.caps",
-                "moby.buildkit.frontend.subrequests"
-            )]))
-            .is_ok()
-        );
-        assert!(check_supported(&opts(&[("requestid", DESCRIBE)])).is_ok());
+        assert!(check_supported(&opts(&[("requestid", "frontend.convertllb")])).is_err());
+        assert!(check_supported(&opts(&[("requestid", "frontend.outline")])).is_ok());
+        assert!(check_supported(&opts(&[("requestid", subrequests::describe::NAME)])).is_ok());
+    }
+
+    #[test]
+    fn unknown_caps_fail_unless_forwarded() {
+        let caps = |v: &str| check_caps(&opts(&[("frontend.caps", v)]));
+        assert!(caps("moby.buildkit.frontend.contexts").is_err());
+        // `+forward`: an error only if we build ourselves
+        assert!(matches!(
+            caps("moby.buildkit.frontend.contexts+forward"),
+            Ok(Some(_))
+        ));
+        assert!(matches!(
+            caps("moby.buildkit.frontend.subrequests,moby.buildkit.frontend.gitquerystring"),
+            Ok(None)
+        ));
     }
 }

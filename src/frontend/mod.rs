@@ -3,7 +3,10 @@
 
 mod build;
 pub mod dockerignore;
+mod include;
 pub mod options;
+mod requests;
+pub mod subrequests;
 
 pub use build::{FrontendError, build};
 pub use options::{BuildOptions, NetworkMode, NoCache, OptionError, ResolveMode};

@@ -6,9 +6,9 @@
 
 use crate::dockerfile::{Node, Span, Word};
 
+use super::copy::{AddFlags, CopyFlags};
 use super::healthcheck::HealthConfig;
-use super::mount::Mount;
-use super::run_options::{Device, NetworkMode, SecurityMode};
+use super::run::RunFlags;
 
 /// Where a command comes from: its source text and lines.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -103,16 +103,7 @@ pub struct SourcesAndDest {
 pub struct AddCommand {
     pub source: CommandSource,
     pub sources: SourcesAndDest,
-    pub chown: Option<Word>,
-    pub chmod: Option<Word>,
-    pub link: bool,
-    pub keep_git_dir: bool,
-    pub checksum: Option<Word>,
-    /// `--unpack[=bool]`; `None` when not given (archives from the context are unpacked,
-    /// remote ones are not).
-    pub unpack: Option<bool>,
-    /// `--exclude=<pattern>` (repeatable).
-    pub excludes: Vec<Word>,
+    pub flags: AddFlags,
 }
 
 /// `COPY [flags] <src>... <dest>`.
@@ -120,15 +111,7 @@ pub struct AddCommand {
 pub struct CopyCommand {
     pub source: CommandSource,
     pub sources: SourcesAndDest,
-    /// `--from=<stage|index|image>`; not touched by [`Command::expand`] (stage references are
-    /// resolved before a stage is dispatched).
-    pub from: Option<Word>,
-    pub chown: Option<Word>,
-    pub chmod: Option<Word>,
-    pub link: bool,
-    pub parents: bool,
-    /// `--exclude=<pattern>` (repeatable).
-    pub excludes: Vec<Word>,
+    pub flags: CopyFlags,
 }
 
 /// `ARG name[=default] ...`.
@@ -204,14 +187,7 @@ pub struct OnbuildCommand {
 pub struct RunCommand {
     pub source: CommandSource,
     pub cmd: ShellDependentCmdLine,
-    /// The `--mount` values as written.
-    pub mount_specs: Vec<Word>,
-    /// Parsed mounts. After parsing only `from` is known (for stage dependencies); after
-    /// [`Command::expand`] every field is expanded and validated.
-    pub mounts: Vec<Mount>,
-    pub network: NetworkMode,
-    pub security: SecurityMode,
-    pub devices: Vec<Device>,
+    pub flags: RunFlags,
     /// Flags given (`mount`, `network`, `security`, `device`), in order of first use.
     pub flags_used: Vec<String>,
 }

@@ -3,7 +3,7 @@
 /// Split one CSV line into fields, as Go's `encoding/csv` reads a record: fields are
 /// separated by `,`; a field that starts with `"` is quoted, may contain `,`, and writes a
 /// literal quote as `""`. A `"` inside an unquoted field is an error.
-pub(crate) fn split_record(line: &str) -> Result<Vec<String>, String> {
+pub fn split_record(line: &str) -> Result<Vec<String>, String> {
     let mut fields = Vec::new();
     let mut chars = line.chars().peekable();
     loop {

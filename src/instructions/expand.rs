@@ -5,7 +5,6 @@ use crate::shell::ShellError;
 
 use super::commands::{Command, ExposeCommand, KeyValue, SourcesAndDest, Stage};
 use super::errors::{InstructionError, InvalidInput};
-use super::mount::parse_mount;
 use super::ports::parse_port_specs;
 
 /// Expands one word (quotes removed, no splitting), e.g. a closure around
@@ -59,8 +58,9 @@ impl Command {
     /// Expand the command's expandable words in place with `expand`, like BuildKit does right
     /// before dispatching the command:
     ///
-    /// * ADD: `--chown`, `--chmod`, `--checksum`, `--exclude`, source paths, destination;
-    /// * COPY: `--chown`, `--chmod`, `--exclude`, source paths, destination (not `--from`);
+    /// * ADD: `--chown`, `--chmod`, `--checksum`, source paths, destination;
+    /// * COPY: `--chown`, `--chmod`, source paths, destination (not `--from`; `--exclude`
+    ///   is taken literally by both, as upstream does);
     /// * ARG, ENV, LABEL: keys and values;
     /// * RUN: every `--mount`, which is then fully parsed into [`RunCommand::mounts`]
     ///   (`crate::instructions::RunCommand`);
@@ -77,16 +77,11 @@ impl Command {
     fn expand_inner(&mut self, expand: &mut Expander<'_>) -> Result<(), InvalidInput> {
         match self {
             Command::Add(c) => {
-                expand_opt(&mut c.chown, expand)?;
-                expand_opt(&mut c.chmod, expand)?;
-                expand_opt(&mut c.checksum, expand)?;
-                expand_all(&mut c.excludes, expand)?;
+                c.flags.expand(expand)?;
                 c.sources.expand_paths(expand)
             }
             Command::Copy(c) => {
-                expand_opt(&mut c.chown, expand)?;
-                expand_opt(&mut c.chmod, expand)?;
-                expand_all(&mut c.excludes, expand)?;
+                c.flags.expand(expand)?;
                 c.sources.expand_paths(expand)
             }
             Command::Arg(c) => {
@@ -98,15 +93,7 @@ impl Command {
             }
             Command::Env(c) => expand_pairs(&mut c.env, expand),
             Command::Label(c) => expand_pairs(&mut c.labels, expand),
-            Command::Run(c) => {
-                let mounts = c
-                    .mount_specs
-                    .iter()
-                    .map(|spec| parse_mount(&spec.text, Some(&mut *expand)))
-                    .collect::<Result<Vec<_>, _>>()?;
-                c.mounts = mounts;
-                Ok(())
-            }
+            Command::Run(c) => c.flags.expand(expand),
             Command::User(c) => expand_word(&mut c.user, expand),
             Command::Workdir(c) => expand_word(&mut c.path, expand),
             Command::StopSignal(c) => expand_word(&mut c.signal, expand),

@@ -214,3 +214,12 @@ pub fn parse_flags(words: &[Word], specs: &[FlagSpec]) -> Result<ParsedFlags, In
 
     Ok(ParsedFlags { entries, used })
 }
+
+/// Go's `strconv.ParseBool`.
+pub fn parse_go_bool(value: &str) -> Option<bool> {
+    match value {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
+    }
+}

@@ -10,15 +10,17 @@
 //! ([`parse_port_specs`]).
 
 mod commands;
+mod copy;
 mod csv;
 mod errors;
 mod expand;
 mod flags;
+mod git_ref;
 mod healthcheck;
-mod mount;
+pub mod include;
 mod parse;
 mod ports;
-mod run_options;
+mod run;
 mod suggest;
 
 /// BuildKit's `ChompHeredocContent` (strip leading tabs of every line), for `<<-` bodies.
@@ -30,11 +32,20 @@ pub use commands::{
     ShellDependentCmdLine, ShellInlineFile, SourceContent, SourcesAndDest, Stage,
     StopSignalCommand, UserCommand, VolumeCommand, WorkdirCommand,
 };
-pub use errors::{InstructionError, InvalidInput};
+pub use copy::{
+    AddChecksum, AddFlags, AddKeepGitDir, AddUnpack, CopyChmod, CopyChown, CopyExcludes, CopyFlags,
+    CopyFrom, CopyLink, CopyParents, FileFlag,
+};
+pub use csv::split_record as split_csv_record;
+pub use errors::{InstructionError, InvalidInput, parse_error_message};
 pub use expand::{Expander, SplitExpander};
-pub use flags::{FlagKind, FlagSpec, ParsedFlags, parse_flags};
+pub use flags::{FlagKind, FlagSpec, ParsedFlags, parse_flags, parse_go_bool};
+pub use git_ref::{GitRef, GitSource, parse_git_ref};
 pub use healthcheck::{HealthConfig, MINIMUM_DURATION, go_duration_string, parse_go_duration};
-pub use mount::{Mount, MountType, ShareMode, parse_mount};
-pub use parse::{INSTRUCTION_NAMES, parse_dockerfile, parse_instruction};
+pub use parse::{INSTRUCTION_NAMES, parse_dockerfile, parse_instruction, written_keyword};
 pub use ports::parse_port_specs;
-pub use run_options::{Device, NetworkMode, SecurityMode, parse_device};
+pub use run::{
+    Device, Devices, Mount, MountType, Mounts, NetworkMode, NoCache, RunFlag, RunFlags,
+    SecurityMode, ShareMode, parse_device, parse_mount,
+};
+pub use suggest::closest;

@@ -5,12 +5,13 @@ use crate::dockerfile::{
 };
 
 use super::commands::*;
+use super::copy::{AddFlags, CopyFlags};
 use super::errors::{InstructionError, InvalidInput};
 use super::flags::{FlagSpec, ParsedFlags, parse_flags};
 use super::healthcheck::{HealthConfig, parse_interval, parse_retries};
-use super::mount::parse_mount;
-use super::run_options::{NetworkMode, SecurityMode, parse_device};
+use super::run::RunFlags;
 use super::suggest::with_suggestion;
+use crate::lint::{Linter, rules};
 
 /// Every instruction name, upper-case, as offered in "did you mean" hints.
 pub const INSTRUCTION_NAMES: [&str; 18] = [
@@ -42,10 +43,12 @@ pub const INSTRUCTION_NAMES: [&str; 18] = [
 /// stages and no error.
 pub fn parse_dockerfile(
     dockerfile: &Dockerfile,
+    lint: &mut Linter,
 ) -> Result<(Vec<Stage>, Vec<ArgCommand>), InstructionError> {
     let mut stages: Vec<Stage> = Vec::new();
     let mut meta_args = Vec::new();
     for node in &dockerfile.nodes {
+        lint_node(node, lint);
         match parse_instruction(node)? {
             Instruction::Stage(stage) => stages.push(stage),
             Instruction::Command(Command::Arg(arg)) if stages.is_empty() => meta_args.push(arg),
@@ -61,6 +64,77 @@ pub fn parse_dockerfile(
         }
     }
     Ok((stages, meta_args))
+}
+
+/// The checks upstream runs while it reads each instruction.
+fn lint_node(node: &Node, lint: &mut Linter) {
+    match node.keyword.as_str() {
+        "maintainer" => lint.report(
+            &rules::MAINTAINER_DEPRECATED,
+            node.span,
+            rules::maintainer_deprecated(),
+        ),
+        "from" => {
+            if let [_, as_word, name] = node.args.as_slice() {
+                if name.text != name.text.to_lowercase() {
+                    lint.report(
+                        &rules::STAGE_NAME_CASING,
+                        node.span,
+                        rules::stage_name_casing(&name.text),
+                    );
+                }
+                // Mixed-case FROM is ConsistentInstructionCasing's business.
+                let from = written_keyword(&node.original);
+                let lower = from == from.to_lowercase();
+                let upper = from == from.to_uppercase();
+                let matches = if lower {
+                    as_word.text == as_word.text.to_lowercase()
+                } else {
+                    !upper || as_word.text == as_word.text.to_uppercase()
+                };
+                if !matches {
+                    lint.report(
+                        &rules::FROM_AS_CASING,
+                        node.span,
+                        rules::from_as_casing(&as_word.text, from),
+                    );
+                }
+                lint_description(node, "FROM", &[name.text.to_lowercase()], lint);
+            }
+        }
+        "arg" => {
+            let keys: Vec<String> = node
+                .args
+                .iter()
+                .map(|a| a.text.split('=').next().unwrap_or_default().to_string())
+                .collect();
+            lint_description(node, "ARG", &keys, lint);
+        }
+        _ => {}
+    }
+}
+
+/// InvalidDefinitionDescription (experimental): the comment right above a FROM or ARG should
+/// start with the name it describes.
+fn lint_description(node: &Node, instruction: &str, names: &[String], lint: &mut Linter) {
+    let (Some(comment), Some(first)) = (node.comments.last(), names.first()) else {
+        return;
+    };
+    let word = comment.split(' ').next().unwrap_or_default();
+    if names.iter().any(|n| n == word) {
+        return;
+    }
+    let example = if names.len() > 1 { "<arg_key>" } else { first };
+    lint.report(
+        &rules::INVALID_DEFINITION_DESCRIPTION,
+        node.span,
+        rules::invalid_definition_description(instruction, example),
+    );
+}
+
+/// The instruction keyword as written (`FROM`, `from`, `From`).
+pub fn written_keyword(code: &str) -> &str {
+    code.split_whitespace().next().unwrap_or_default()
 }
 
 /// Parse one instruction node: FROM gives a [`Stage`] (without commands), anything else a
@@ -330,6 +404,7 @@ fn json_or_joined(args: &[Word], json: bool) -> Vec<Word> {
                 span: Span {
                     start: first.span.start,
                     end,
+                    file: first.span.file,
                 },
             }]
         }
@@ -364,35 +439,12 @@ fn cmd_line(req: &Request<'_>) -> ShellDependentCmdLine {
     }
 }
 
-const RUN_FLAGS: [FlagSpec; 4] = [
-    FlagSpec::strings("device"),
-    FlagSpec::strings("mount"),
-    FlagSpec::string_default("network", "default"),
-    FlagSpec::string_default("security", "sandbox"),
-];
-
 fn parse_run(req: &Request<'_>) -> Result<RunCommand, InvalidInput> {
-    let flags = req.flags(&RUN_FLAGS)?;
-    let devices = flags
-        .strings("device")
-        .iter()
-        .map(|w| parse_device(&w.text))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mount_specs = flags.strings("mount").to_vec();
-    let mounts = mount_specs
-        .iter()
-        .map(|w| parse_mount(&w.text, None))
-        .collect::<Result<Vec<_>, _>>()?;
-    let network = NetworkMode::parse(flags.string_or_default("network"))?;
-    let security = SecurityMode::parse(flags.string_or_default("security"))?;
+    let flags = req.flags(RunFlags::SPECS)?;
     Ok(RunCommand {
         source: req.source.clone(),
         cmd: cmd_line(req),
-        mount_specs,
-        mounts,
-        network,
-        security,
-        devices,
+        flags: RunFlags::parse(&flags)?,
         flags_used: flags.used().iter().map(|s| s.to_string()).collect(),
     })
 }
@@ -602,56 +654,26 @@ fn parse_sources_and_dest(req: &Request<'_>, name: &str) -> Result<SourcesAndDes
     })
 }
 
-const ADD_FLAGS: [FlagSpec; 7] = [
-    FlagSpec::strings("exclude"),
-    FlagSpec::string("chown"),
-    FlagSpec::string("chmod"),
-    FlagSpec::bool("link"),
-    FlagSpec::bool("keep-git-dir"),
-    FlagSpec::string("checksum"),
-    FlagSpec::bool("unpack"),
-];
-
 fn parse_add(req: &Request<'_>) -> Result<AddCommand, InvalidInput> {
     if req.args.len() < 2 {
         return Err(no_destination("ADD"));
     }
-    let flags = req.flags(&ADD_FLAGS)?;
+    let flags = AddFlags::parse(&req.flags(AddFlags::SPECS)?)?;
     Ok(AddCommand {
         sources: parse_sources_and_dest(req, "ADD")?,
-        chown: flags.string("chown").cloned(),
-        chmod: flags.string("chmod").cloned(),
-        link: flags.bool("link"),
-        keep_git_dir: flags.bool("keep-git-dir"),
-        checksum: flags.string("checksum").cloned(),
-        unpack: flags.is_used("unpack").then(|| flags.bool("unpack")),
-        excludes: flags.strings("exclude").to_vec(),
+        flags,
         source: req.source.clone(),
     })
 }
-
-const COPY_FLAGS: [FlagSpec; 6] = [
-    FlagSpec::strings("exclude"),
-    FlagSpec::bool("parents"),
-    FlagSpec::string("chown"),
-    FlagSpec::string("from"),
-    FlagSpec::string("chmod"),
-    FlagSpec::bool("link"),
-];
 
 fn parse_copy(req: &Request<'_>) -> Result<CopyCommand, InvalidInput> {
     if req.args.len() < 2 {
         return Err(no_destination("COPY"));
     }
-    let flags = req.flags(&COPY_FLAGS)?;
+    let flags = CopyFlags::parse(&req.flags(CopyFlags::SPECS)?)?;
     Ok(CopyCommand {
         sources: parse_sources_and_dest(req, "COPY")?,
-        from: flags.string("from").cloned(),
-        chown: flags.string("chown").cloned(),
-        chmod: flags.string("chmod").cloned(),
-        link: flags.bool("link"),
-        parents: flags.bool("parents"),
-        excludes: flags.strings("exclude").to_vec(),
+        flags,
         source: req.source.clone(),
     })
 }

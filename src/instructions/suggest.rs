@@ -20,7 +20,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 ///
 /// Case-insensitive matching returns the option in the case style of `value` (all lower, all
 /// upper, or as the option is written otherwise, lower-cased).
-pub(crate) fn closest<'a>(
+pub fn closest<'a>(
     value: &str,
     options: impl IntoIterator<Item = &'a str>,
     case_sensitive: bool,

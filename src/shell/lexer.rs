@@ -7,9 +7,6 @@ use std::collections::BTreeSet;
 use super::pattern::{self, Pattern};
 use super::{Env, Options};
 
-/// Nesting limit for `${…${…}…}`: every level is a recursion, so it needs a bound.
-pub const MAX_NESTING: usize = 256;
-
 /// The most a single `${name/pattern/replacement}` may produce. Nested replacements multiply
 /// a value's size at every level (`${v//x/$0$0}`, or an empty pattern inserting between every
 /// character), so without a cap a short word expands to gigabytes; no real Dockerfile comes
@@ -53,9 +50,8 @@ pub(crate) fn run(
         word_buf: String::new(),
         matched: BTreeSet::new(),
         unmatched: BTreeSet::new(),
-        depth: 0,
     };
-    let (text, words) = p.stop_on(None, options.raw_escapes)?;
+    let (text, words) = p.process()?;
     Ok(Output {
         text,
         words,
@@ -128,7 +124,7 @@ impl Scanner {
     }
 }
 
-/// Words collected by one `stop_on` call. The word being built lives in
+/// Words collected by one read ([`Frame::Read`]). The word being built lives in
 /// [`Processor::word_buf`], which (as upstream) is shared by nested calls: a nested
 /// `${x:-…}` clears it, so in word-splitting mode text before such an expansion in the same
 /// word is lost (`a${x:-b}` splits to `b`).
@@ -184,88 +180,298 @@ struct Processor<'e> {
     word_buf: String,
     matched: BTreeSet<String>,
     unmatched: BTreeSet<String>,
-    depth: usize,
+}
+
+/// What a nested read inside `${…}` is for: what to do with its text once it is complete.
+enum Then {
+    /// `${name[:]op word}`: the word was read; apply the operator.
+    Modifier {
+        name: String,
+        op: Option<char>,
+        null_is_unset: bool,
+        modifier: String,
+    },
+    /// `${name/pattern/…}`: the pattern was read; the replacement comes next.
+    Pattern { name: String, all: bool },
+    /// `${name/pattern/replacement}`: both were read; substitute.
+    Replacement {
+        name: String,
+        all: bool,
+        pattern: String,
+    },
+}
+
+impl Then {
+    /// Upstream reports an error met inside the nested read (or after it, while an outer
+    /// one is open) as the missing delimiter when the input ran out.
+    fn at_end_message(&self) -> &'static str {
+        match self {
+            Then::Modifier { .. } | Then::Replacement { .. } => "syntax error: missing '}'",
+            Then::Pattern { .. } => "syntax error: missing '/' in ${}",
+        }
+    }
+}
+
+/// One open construct. Upstream's lexer recurses for each `${…}` inside a word; here the
+/// open ones are a stack on the heap, so nesting is bounded by memory, not by the thread's
+/// stack (a Dockerfile may nest substitutions as deeply as its length allows).
+enum Frame {
+    /// Text up to `stop` (the outermost frame: to the end), split into words.
+    Read {
+        stop: Option<char>,
+        result: String,
+        words: Words,
+        /// `raw_escapes` of the enclosing read, restored when this one ends.
+        saved_raw: bool,
+        /// `None` for the outermost frame.
+        then: Option<Then>,
+    },
+    /// Inside double quotes: `$` expands, the escape character escapes only `"`, `$` and
+    /// itself (otherwise it stays).
+    Quoted { out: String },
+}
+
+/// A value that ends a construct, for the frame that contains it.
+enum Value {
+    /// From `$name` or `${…}`.
+    Dollar(String),
+    /// A quoted string.
+    Quoted(String),
+}
+
+/// What `$…` turned out to be.
+enum Dollar {
+    Value(String),
+    /// A `${…}` whose nested text must be read first (up to `stop`).
+    Nested {
+        then: Then,
+        stop: char,
+        raw_escapes: bool,
+    },
 }
 
 impl Processor<'_> {
-    /// Process up to `stop` (consumed) or, with `None`, to the end of the input.
-    fn stop_on(
-        &mut self,
-        stop: Option<char>,
-        raw_escapes: bool,
-    ) -> Result<(String, Vec<String>), String> {
-        let saved = std::mem::replace(&mut self.raw_escapes, raw_escapes);
-        let out = self.stop_on_inner(stop);
-        self.raw_escapes = saved;
-        out
+    /// Processes the whole input: its text and its words.
+    fn process(&mut self) -> Result<(String, Vec<String>), String> {
+        self.word_buf.clear();
+        let mut stack = vec![Frame::Read {
+            stop: None,
+            result: String::new(),
+            words: Words::default(),
+            saved_raw: self.raw_escapes,
+            then: None,
+        }];
+        loop {
+            match self.step(&mut stack) {
+                Ok(Some(done)) => return Ok(done),
+                Ok(None) => {}
+                Err(err) => {
+                    let at_end = self.sc.at_end();
+                    // Each open `${…}` maps the error on its way out, innermost first.
+                    let mapped = stack.iter().rev().fold(err, |err, frame| match frame {
+                        Frame::Read { then: Some(t), .. } if at_end => t.at_end_message().into(),
+                        _ => err,
+                    });
+                    return Err(mapped);
+                }
+            }
+        }
     }
 
-    fn stop_on_inner(&mut self, stop: Option<char>) -> Result<(String, Vec<String>), String> {
-        let mut result = String::new();
-        self.word_buf.clear();
-        let mut words = Words::default();
+    /// Advances the innermost frame by one character or construct; `Some` when the outermost
+    /// read is complete.
+    fn step(&mut self, stack: &mut Vec<Frame>) -> Result<Option<(String, Vec<String>)>, String> {
         let quotes = !self.options.skip_process_quotes;
-
-        while let Some(c) = self.sc.peek() {
-            if stop == Some(c) {
-                self.sc.next();
-                return Ok((result, words.finish(&mut self.word_buf)));
+        let value = match stack.last_mut() {
+            None => return Err("internal error: no open construct".into()),
+            Some(Frame::Read {
+                stop,
+                result,
+                words,
+                ..
+            }) => {
+                let stop = *stop;
+                match self.sc.peek() {
+                    Some(c) if stop == Some(c) => {
+                        self.sc.next();
+                        return self.finish_read(stack);
+                    }
+                    None => return self.end_of_input(stop, stack),
+                    Some('$') => self.dollar()?,
+                    Some('\'') if quotes => {
+                        let quoted = self.single_quote()?;
+                        self.deliver(stack, Value::Quoted(quoted));
+                        return Ok(None);
+                    }
+                    Some('"') if quotes => {
+                        self.sc.next();
+                        let out = if self.options.raw_quotes {
+                            "\"".to_string()
+                        } else {
+                            String::new()
+                        };
+                        stack.push(Frame::Quoted { out });
+                        return Ok(None);
+                    }
+                    Some(c) => {
+                        self.sc.next();
+                        let mut c = c;
+                        if c == self.escape {
+                            if self.raw_escapes {
+                                words.add_raw_char(&mut self.word_buf, c);
+                                result.push(c);
+                            }
+                            // An escape at the very end is dropped.
+                            let Some(escaped) = self.sc.next() else {
+                                return self.end_of_input(stop, stack);
+                            };
+                            c = escaped;
+                            words.add_raw_char(&mut self.word_buf, c);
+                        } else {
+                            words.add_char(&mut self.word_buf, c);
+                        }
+                        result.push(c);
+                        return Ok(None);
+                    }
+                }
             }
-            match c {
-                '$' => {
-                    let value = self.dollar()?;
-                    result.push_str(&value);
-                    words.add_string(&mut self.word_buf, &value);
+            Some(Frame::Quoted { out }) => match self.sc.peek() {
+                None => {
+                    return Err(
+                        "unexpected end of statement while looking for matching double-quote"
+                            .into(),
+                    );
                 }
-                '\'' | '"' if quotes => {
-                    let value = if c == '\'' {
-                        self.single_quote()?
-                    } else {
-                        self.double_quote()?
-                    };
-                    result.push_str(&value);
-                    words.add_raw_string(&mut self.word_buf, &value);
-                }
-                _ => {
+                Some('"') => {
                     self.sc.next();
-                    let mut c = c;
+                    if self.options.raw_quotes {
+                        out.push('"');
+                    }
+                    let out = std::mem::take(out);
+                    stack.pop();
+                    self.deliver(stack, Value::Quoted(out));
+                    return Ok(None);
+                }
+                Some('$') => self.dollar()?,
+                Some(mut c) => {
+                    self.sc.next();
                     if c == self.escape {
                         if self.raw_escapes {
-                            words.add_raw_char(&mut self.word_buf, c);
-                            result.push(c);
+                            out.push(c);
                         }
-                        // An escape at the very end is dropped.
-                        let Some(escaped) = self.sc.next() else {
-                            break;
-                        };
-                        c = escaped;
-                        words.add_raw_char(&mut self.word_buf, c);
-                    } else {
-                        words.add_char(&mut self.word_buf, c);
+                        match self.sc.peek() {
+                            // A trailing escape is dropped (the quote is unterminated anyway).
+                            None => return Ok(None),
+                            Some(n) if n == '"' || n == '$' || n == self.escape => {
+                                self.sc.next();
+                                c = n;
+                            }
+                            Some(_) => {}
+                        }
                     }
-                    result.push(c);
+                    out.push(c);
+                    return Ok(None);
                 }
-            }
+            },
+        };
+        match value {
+            Dollar::Value(v) => self.deliver(stack, Value::Dollar(v)),
+            Dollar::Nested {
+                then,
+                stop,
+                raw_escapes,
+            } => self.open(stack, then, stop, raw_escapes),
         }
-        if let Some(stop) = stop {
-            return Err(format!(
-                "unexpected end of statement while looking for matching {stop}"
-            ));
-        }
-        Ok((result, words.finish(&mut self.word_buf)))
+        Ok(None)
     }
 
-    /// A nested `stop_on` from inside `${…}`, bounded in depth.
-    fn nested(&mut self, stop: char, raw_escapes: bool) -> Result<String, String> {
-        if self.depth >= MAX_NESTING {
-            return Err(format!(
-                "syntax error: more than {MAX_NESTING} nested substitutions"
-            ));
+    /// The input ended inside a read: the outermost one is complete, a nested one lacks its
+    /// delimiter.
+    fn end_of_input(
+        &mut self,
+        stop: Option<char>,
+        stack: &mut Vec<Frame>,
+    ) -> Result<Option<(String, Vec<String>)>, String> {
+        match stop {
+            Some(stop) => Err(format!(
+                "unexpected end of statement while looking for matching {stop}"
+            )),
+            None => self.finish_read(stack),
         }
-        self.depth += 1;
-        let out = self.stop_on(Some(stop), raw_escapes);
-        self.depth -= 1;
-        out.map(|(text, _)| text)
+    }
+
+    /// Opens a nested read up to `stop` (which, as upstream, starts a new word).
+    fn open(&mut self, stack: &mut Vec<Frame>, then: Then, stop: char, raw_escapes: bool) {
+        let saved_raw = std::mem::replace(&mut self.raw_escapes, raw_escapes);
+        self.word_buf.clear();
+        stack.push(Frame::Read {
+            stop: Some(stop),
+            result: String::new(),
+            words: Words::default(),
+            saved_raw,
+            then: Some(then),
+        });
+    }
+
+    /// Closes the innermost read and hands its text to what it was read for.
+    fn finish_read(
+        &mut self,
+        stack: &mut Vec<Frame>,
+    ) -> Result<Option<(String, Vec<String>)>, String> {
+        let Some(Frame::Read {
+            result,
+            words,
+            saved_raw,
+            then,
+            ..
+        }) = stack.pop()
+        else {
+            return Err("internal error: no open read".into());
+        };
+        self.raw_escapes = saved_raw;
+        let words = words.finish(&mut self.word_buf);
+        let value = match then {
+            None => return Ok(Some((result, words))),
+            Some(Then::Modifier {
+                name,
+                op,
+                null_is_unset,
+                modifier,
+            }) => self.apply_modifier(&name, op, null_is_unset, &modifier, result)?,
+            Some(Then::Pattern { name, all }) => {
+                let then = Then::Replacement {
+                    name,
+                    all,
+                    pattern: result,
+                };
+                self.open(stack, then, '}', true);
+                return Ok(None);
+            }
+            Some(Then::Replacement { name, all, pattern }) => {
+                self.apply_substitute(&name, all, &pattern, result)?
+            }
+        };
+        self.deliver(stack, Value::Dollar(value));
+        Ok(None)
+    }
+
+    /// Adds a finished construct's value to the frame that contains it.
+    fn deliver(&mut self, stack: &mut [Frame], value: Value) {
+        match (stack.last_mut(), value) {
+            (Some(Frame::Read { result, words, .. }), Value::Dollar(v)) => {
+                result.push_str(&v);
+                words.add_string(&mut self.word_buf, &v);
+            }
+            (Some(Frame::Read { result, words, .. }), Value::Quoted(v)) => {
+                result.push_str(&v);
+                words.add_raw_string(&mut self.word_buf, &v);
+            }
+            (Some(Frame::Quoted { out }), Value::Dollar(v) | Value::Quoted(v)) => {
+                out.push_str(&v);
+            }
+            // The outermost read is never closed by a value.
+            (None, _) => {}
+        }
     }
 
     /// Everything up to the closing single quote, taken literally.
@@ -291,56 +497,6 @@ impl Processor<'_> {
                     return Ok(out);
                 }
                 Some(c) => out.push(c),
-            }
-        }
-    }
-
-    /// Everything up to the closing double quote: `$` expands, and the escape character
-    /// escapes only `"`, `$` and itself (otherwise it stays).
-    fn double_quote(&mut self) -> Result<String, String> {
-        let raw = self.options.raw_quotes;
-        let mut out = String::new();
-        self.sc.next();
-        if raw {
-            out.push('"');
-        }
-        loop {
-            match self.sc.peek() {
-                None => {
-                    return Err(
-                        "unexpected end of statement while looking for matching double-quote"
-                            .into(),
-                    );
-                }
-                Some('"') => {
-                    self.sc.next();
-                    if raw {
-                        out.push('"');
-                    }
-                    return Ok(out);
-                }
-                Some('$') => {
-                    let value = self.dollar()?;
-                    out.push_str(&value);
-                }
-                Some(mut c) => {
-                    self.sc.next();
-                    if c == self.escape {
-                        if self.raw_escapes {
-                            out.push(c);
-                        }
-                        match self.sc.peek() {
-                            // A trailing escape is dropped (the quote is unterminated anyway).
-                            None => continue,
-                            Some(n) if n == '"' || n == '$' || n == self.escape => {
-                                self.sc.next();
-                                c = n;
-                            }
-                            Some(_) => {}
-                        }
-                    }
-                    out.push(c);
-                }
             }
         }
     }
@@ -385,18 +541,18 @@ impl Processor<'_> {
     }
 
     /// `$name` or `${…}`, with the scanner on the `$`.
-    fn dollar(&mut self) -> Result<String, String> {
+    fn dollar(&mut self) -> Result<Dollar, String> {
         self.sc.next();
         if self.sc.peek() != Some('{') {
             let name = self.name();
             if name.is_empty() {
-                return Ok("$".into());
+                return Ok(Dollar::Value("$".into()));
             }
-            return Ok(match self.get_env(&name) {
+            return Ok(Dollar::Value(match self.get_env(&name) {
                 Some(v) => v,
                 None if self.options.skip_unset_env => format!("${name}"),
                 None => String::new(),
-            });
+            }));
         }
 
         self.sc.next();
@@ -409,11 +565,11 @@ impl Processor<'_> {
         let first = self.sc.next();
         let mut modifier = go_char(first).to_string();
         match first {
-            Some('}') => Ok(match self.get_env(&name) {
+            Some('}') => Ok(Dollar::Value(match self.get_env(&name) {
                 Some(v) => v,
                 None if self.options.skip_unset_env => format!("${{{name}}}"),
                 None => String::new(),
-            }),
+            })),
             Some(':' | '+' | '-' | '?' | '#' | '%') => {
                 let null_is_unset = first == Some(':');
                 let op = if null_is_unset {
@@ -423,29 +579,47 @@ impl Processor<'_> {
                 } else {
                     first
                 };
-                self.modifier(&name, op, null_is_unset, &modifier)
+                // `${name[:]op word}`: the word is read next (trim patterns keep escapes).
+                let trims = matches!(op, Some('#' | '%'));
+                if null_is_unset && trims {
+                    return Err(unsupported(&modifier));
+                }
+                Ok(Dollar::Nested {
+                    then: Then::Modifier {
+                        name,
+                        op,
+                        null_is_unset,
+                        modifier,
+                    },
+                    stop: '}',
+                    raw_escapes: trims,
+                })
             }
-            Some('/') => self.substitute(&name),
+            Some('/') => {
+                // `${name/pattern/replacement}` or `${name//pattern/replacement}`.
+                let all = self.sc.peek() == Some('/');
+                if all {
+                    self.sc.next();
+                }
+                Ok(Dollar::Nested {
+                    then: Then::Pattern { name, all },
+                    stop: '/',
+                    raw_escapes: true,
+                })
+            }
             _ => Err(unsupported(&modifier)),
         }
     }
 
-    /// `${name[:]op word}` for `-`, `+`, `?`, `#`, `##`, `%`, `%%` (anything else after a
-    /// `:` is an error).
-    fn modifier(
+    /// `${name[:]op word}` for `-`, `+`, `?`, `#`, `##`, `%`, `%%`, once `word` is read.
+    fn apply_modifier(
         &mut self,
         name: &str,
         op: Option<char>,
         null_is_unset: bool,
         modifier: &str,
+        word: String,
     ) -> Result<String, String> {
-        let trims = matches!(op, Some('#' | '%'));
-        if null_is_unset && trims {
-            return Err(unsupported(modifier));
-        }
-        let word = self
-            .nested('}', trims)
-            .map_err(|e| self.missing_brace_or(e))?;
         let value = self.get_env(name);
         if value.is_none() && self.options.skip_unset_env {
             return Ok(format!("${{{name}{modifier}{word}}}"));
@@ -483,23 +657,14 @@ impl Processor<'_> {
         }
     }
 
-    /// `${name/pattern/replacement}` and `${name//pattern/replacement}`, with the scanner
-    /// after the first `/`.
-    fn substitute(&mut self, name: &str) -> Result<String, String> {
-        let all = self.sc.peek() == Some('/');
-        if all {
-            self.sc.next();
-        }
-        let pattern = self.nested('/', true).map_err(|e| {
-            if self.sc.at_end() {
-                "syntax error: missing '/' in ${}".to_string()
-            } else {
-                e
-            }
-        })?;
-        let replacement = self
-            .nested('}', true)
-            .map_err(|e| self.missing_brace_or(e))?;
+    /// `${name/pattern/replacement}` (`all`: `//`), once both are read.
+    fn apply_substitute(
+        &mut self,
+        name: &str,
+        all: bool,
+        pattern: &str,
+        replacement: String,
+    ) -> Result<String, String> {
         let value = match self.get_env(name) {
             Some(v) => v,
             None if self.options.skip_unset_env => {
@@ -507,21 +672,12 @@ impl Processor<'_> {
             }
             None => String::new(),
         };
-        let compiled = pattern::compile(&pattern, true).map_err(|e| bad_pattern(&pattern, &e))?;
+        let compiled = pattern::compile(pattern, true).map_err(|e| bad_pattern(pattern, &e))?;
         capped(if all {
             compiled.replace_all(&value, &replacement)
         } else {
             compiled.replace_first(&value, &replacement)
         })
-    }
-
-    /// A nested read that ran off the end means the `}` is missing.
-    fn missing_brace_or(&self, err: String) -> String {
-        if self.sc.at_end() {
-            "syntax error: missing '}'".into()
-        } else {
-            err
-        }
     }
 }
 

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub(crate) use crate::dockerfile::go_quote;
 
-pub use lexer::{MAX_NESTING, MAX_OPERATOR_RESULT};
+pub use lexer::MAX_OPERATOR_RESULT;
 
 /// Variables visible to an expansion.
 pub trait Env {

@@ -3,47 +3,111 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod config;
+mod copy;
 mod files;
 mod run;
+#[cfg(test)]
+mod tests;
 
 use crate::convert::env::EnvList;
 use crate::convert::image::Image;
-use crate::convert::names::{StepCounter, go_list, go_quote_list, uppercase_keyword};
+use crate::convert::limits::{Budget, definition_too_large};
+use crate::convert::names::{StepCounter, is_numbered, uppercase_keyword};
+use crate::convert::outline::{Capture, Outline, OutlineArg};
 use crate::convert::plan::{Base, ImageRequest, Plan};
 use crate::convert::{ConvertError, ConvertOptions, Converted, ResolvedImage};
 use crate::dockerfile::Span;
 use crate::instructions::{ArgCommand, Command, ShellDependentCmdLine};
+use crate::lint::{IgnoreMatcher, Linter, Warning, rules};
 use crate::llb::{self, Local, OpMeta, Output, Platform};
 use crate::shell::Lexer;
 
 /// Convert the planned stages to the target's LLB state and image config.
 ///
 /// `images` holds the resolved base images of [`Plan::image_requests`]; a missing entry is
-/// treated as an image with an unknown (empty) config.
+/// treated as an image with an unknown (empty) config. With `check=error=true`, a build-check
+/// violation fails the conversion (`lint violation found for rules: …`).
 pub fn convert(
     plan: &Plan,
     opts: &ConvertOptions,
-    escape: char,
     images: &BTreeMap<ImageRequest, ResolvedImage>,
 ) -> Result<Converted, ConvertError> {
-    // The build context's follow paths are only known once every COPY has been expanded, so
-    // dispatch once to learn them, then again with the final context source.
-    let first = Dispatcher::new(plan, opts, escape, images, None).run()?;
-    match first.follow_paths() {
-        None => Ok(first.result),
-        Some(paths) => Ok(Dispatcher::new(plan, opts, escape, images, Some(paths))
-            .run()?
-            .result),
+    convert_reporting(plan, opts, images).0
+}
+
+/// [`convert`], also giving the build-check warnings reported until it finished or failed: a
+/// frontend shows them either way, as upstream does.
+pub fn convert_reporting(
+    plan: &Plan,
+    opts: &ConvertOptions,
+    images: &BTreeMap<ImageRequest, ResolvedImage>,
+) -> (Result<Converted, ConvertError>, Vec<Warning>) {
+    let mut dispatcher = Dispatcher::new(plan, opts, plan.escape, images);
+    let outcome = dispatcher.run();
+    let lint = std::mem::take(&mut dispatcher.lint);
+    let result = outcome.and_then(|outcome| match lint.error() {
+        Some(message) => Err(ConvertError::message(message)),
+        None => Ok(outcome.finish(opts, lint.warnings())),
+    });
+    (result, lint.into_warnings())
+}
+
+/// The outline of the plan's target (`frontend.outline`), found by dispatching what it needs
+/// (upstream does the same), with the build-check warnings reported meanwhile. With
+/// `check=error=true`, a violation fails it as it fails a build.
+pub fn outline_reporting(
+    plan: &Plan,
+    opts: &ConvertOptions,
+    images: &BTreeMap<ImageRequest, ResolvedImage>,
+) -> (Result<Outline, ConvertError>, Vec<Warning>) {
+    let mut dispatcher = Dispatcher::new(plan, opts, plan.escape, images);
+    let outcome = dispatcher.run();
+    let lint = std::mem::take(&mut dispatcher.lint);
+    let result = outcome.and_then(|_| match lint.error() {
+        Some(message) => Err(ConvertError::message(message)),
+        None => dispatcher.capture.outline(plan, opts),
+    });
+    (result, lint.into_warnings())
+}
+
+/// The build context's local source, sending only `follow_paths` when given.
+fn context_source(opts: &ConvertOptions, follow_paths: Option<&[String]>) -> Output {
+    let mut local = Local::new(opts.context_local.clone())
+        .session(opts.session_id.clone())
+        .exclude_patterns(&opts.excludes)
+        .shared_key_hint(opts.context_local.clone())
+        .meta(OpMeta::new().custom_name("[internal] load build context"));
+    if let Some(paths) = follow_paths {
+        local = local.follow_paths(paths);
     }
+    local.build()
 }
 
 struct Outcome {
     result: Converted,
+    /// The context source the graph was built with.
+    context: Output,
     context_paths: BTreeSet<String>,
     used_context: bool,
 }
 
 impl Outcome {
+    /// The result, its context source narrowed to the paths the build reads (only known once
+    /// every instruction has been converted).
+    fn finish(self, opts: &ConvertOptions, warnings: &[Warning]) -> Converted {
+        let follow_paths = self.follow_paths();
+        let mut result = self.result;
+        result.warnings = warnings.to_vec();
+        if let Some(paths) = follow_paths {
+            let narrowed = context_source(opts, Some(&paths));
+            result.state = result
+                .state
+                .map(|state| llb::substitute(&state, &self.context, &narrowed));
+        }
+        result
+    }
+
     /// The sorted relative paths to send, unless the whole context is needed.
     fn follow_paths(&self) -> Option<Vec<String>> {
         if !self.used_context || self.context_paths.contains("/") {
@@ -70,6 +134,16 @@ struct StageState {
     platform: Platform,
     /// The original config of the image this stage is ultimately based on.
     base_config: Option<Vec<u8>>,
+    /// ARGs declared in this stage and the stages it is built on, in order, with their
+    /// values (for the `RUN |n K=V …` history prefix).
+    build_args: Vec<(String, Option<String>)>,
+    /// Where this stage's own ARGs start in `build_args` (after its base stages').
+    own_args_from: usize,
+    /// A WORKDIR was dispatched here or in a stage this one is built on.
+    workdir_set: bool,
+    /// The result includes a step that always runs (`RUN --no-cache`, or the result of one
+    /// built on, copied or mounted): what uses it must not come from the cache either.
+    uncached: bool,
 }
 
 impl StageState {
@@ -84,6 +158,10 @@ impl StageState {
             user: std::mem::take(&mut self.user),
             platform: self.platform.clone(),
             base_config: self.base_config.take(),
+            build_args: std::mem::take(&mut self.build_args),
+            own_args_from: self.own_args_from,
+            workdir_set: self.workdir_set,
+            uncached: self.uncached,
         }
     }
 }
@@ -99,6 +177,14 @@ struct Dispatcher<'a> {
     done: Vec<Option<StageState>>,
     /// How many reachable stages still have to start from each stage.
     base_uses: Vec<usize>,
+    /// Build checks: the plan's, then those of dispatch.
+    lint: Linter,
+    /// What each stage uses (for the outline).
+    capture: Capture,
+    /// The `.dockerignore` patterns, for CopyIgnoredFile; `None` without any.
+    ignore: Option<IgnoreMatcher>,
+    /// The size of the LLB so far, when the daemon limits it.
+    budget: Option<Budget>,
 }
 
 impl<'a> Dispatcher<'a> {
@@ -107,31 +193,35 @@ impl<'a> Dispatcher<'a> {
         opts: &'a ConvertOptions,
         escape: char,
         images: &'a BTreeMap<ImageRequest, ResolvedImage>,
-        follow_paths: Option<Vec<String>>,
     ) -> Self {
-        let mut local = Local::new(opts.context_local.clone())
-            .session(opts.session_id.clone())
-            .exclude_patterns(&opts.excludes)
-            .shared_key_hint(opts.context_local.clone())
-            .meta(OpMeta::new().custom_name("[internal] load build context"));
-        if let Some(paths) = &follow_paths {
-            local = local.follow_paths(paths);
-        }
         Dispatcher {
             plan,
             opts,
             lexer: Lexer::new(escape),
             images,
-            context: local.build(),
+            context: context_source(opts, None),
             context_paths: BTreeSet::new(),
             used_context: false,
             done: vec![None; plan.stages.len()],
             base_uses: base_uses(plan),
+            lint: plan.lint.clone(),
+            capture: Capture::new(plan),
+            ignore: (!opts.excludes.is_empty()).then(|| IgnoreMatcher::new(&opts.excludes)),
+            budget: opts
+                .max_definition_size
+                .map(|limit| Budget::new(limit, opts.source.data.len())),
         }
     }
 
-    fn run(mut self) -> Result<Outcome, ConvertError> {
-        for &index in &self.plan.reachable {
+    fn run(&mut self) -> Result<Outcome, ConvertError> {
+        // Images named only by `--from` are sources of the stages that use them, which may come
+        // earlier in the file: load them first, then the stages in file order.
+        let (implicit, stages): (Vec<usize>, Vec<usize>) = self
+            .plan
+            .reachable
+            .iter()
+            .partition(|&&i| self.plan.stages[i].implicit);
+        for index in implicit.into_iter().chain(stages) {
             let state = self.dispatch_stage(index)?;
             self.done[index] = Some(state);
         }
@@ -160,8 +250,10 @@ impl<'a> Dispatcher<'a> {
                 image,
                 base_config: target.base_config,
                 platform: target.platform,
+                warnings: Vec::new(),
             },
-            context_paths: self.context_paths,
+            context: self.context.clone(),
+            context_paths: std::mem::take(&mut self.context_paths),
             used_context: self.used_context,
         })
     }
@@ -169,7 +261,7 @@ impl<'a> Dispatcher<'a> {
     /// Number of dispatch states (stages plus images named by `COPY --from`): a build with
     /// only one shows `[1/3]` rather than `[stage-0 1/3]`.
     fn stage_label(&self, index: usize) -> String {
-        if self.plan.stages.len() == 1 {
+        if self.plan.single_state {
             String::new()
         } else {
             self.plan.stages[index].display_name(index)
@@ -193,6 +285,7 @@ impl<'a> Dispatcher<'a> {
             total,
             self.opts.platform_in_names.then(|| platform.clone()),
         );
+        steps.skip(planned.first_step);
 
         let mut s = match &planned.base {
             Base::Scratch => StageState {
@@ -203,6 +296,10 @@ impl<'a> Dispatcher<'a> {
                 user: String::new(),
                 platform: platform.clone(),
                 base_config: None,
+                build_args: Vec::new(),
+                own_args_from: 0,
+                workdir_set: false,
+                uncached: false,
             },
             Base::Stage(base) => {
                 let base = *base;
@@ -221,10 +318,19 @@ impl<'a> Dispatcher<'a> {
                 if stage.platform.is_some() {
                     parent.platform = platform.clone();
                 }
+                parent.own_args_from = parent.build_args.len();
                 parent
             }
             Base::Image(reference) => self.image_base(index, reference, &platform, &mut steps)?,
         };
+        if platform.os == "windows" || s.image.platform.os == "windows" {
+            // Windows images need another default shell, no default PATH and drive-letter
+            // paths; refuse rather than build them like Linux ones.
+            return Err(ConvertError::at(
+                stage.source.span,
+                "building Windows images is not supported by this frontend yet",
+            ));
+        }
         if s.image.config.env_value("PATH").is_none() {
             s.image
                 .config
@@ -241,33 +347,62 @@ impl<'a> Dispatcher<'a> {
         // the ONBUILDs of its own stage.
         let triggers = std::mem::take(&mut s.image.config.on_build)
             .iter()
-            .map(|t| parse_trigger(t, stage.source.span))
+            .map(|t| crate::convert::plan::parse_trigger(t, stage.source.span))
             .collect::<Result<Vec<_>, _>>()?;
         steps.total += triggers.iter().filter(|c| is_numbered(c)).count();
 
-        let ignore_cache = self.opts.no_cache.applies_to(stage.name.as_deref());
+        let ignore_cache = s.uncached || self.opts.no_cache.applies_to(stage.name.as_deref());
         let mut stage_run = StageRun {
             d: self,
+            index,
             s,
             steps,
             ignore_cache,
-            args: Vec::new(),
             cmd_set: false,
+            last_cmd: None,
+            last_entrypoint: None,
+            last_healthcheck: None,
             onbuild: false,
+            sources: Vec::new(),
         };
-        for trigger in &triggers {
+        for (n, trigger) in triggers.iter().enumerate() {
             stage_run.onbuild = true;
+            // A stage base's triggers were resolved with the plan; an image's by name.
+            stage_run.sources = planned.trigger_sources.get(n).cloned().unwrap_or_default();
             stage_run.dispatch(trigger)?;
         }
         stage_run.onbuild = false;
-        for command in &stage.commands {
+        for (command, sources) in stage.commands.iter().zip(&planned.sources) {
+            stage_run.sources = sources.clone();
             stage_run.dispatch(command)?;
         }
         Ok(stage_run.s)
     }
 
+    /// InvalidBaseImagePlatform: the image is for another OS or architecture than the stage.
+    /// With no platform asked for, an image of the build platform is what upstream picks.
+    fn base_platform_check(&mut self, index: usize, actual: &Platform, expected: &Platform) {
+        let same = |p: &Platform| p.os == actual.os && p.architecture == actual.architecture;
+        let implicit =
+            self.opts.target_platform.is_none() && self.plan.stages[index].platform.is_none();
+        if same(expected) || (implicit && same(&self.opts.build_platform)) {
+            return;
+        }
+        let stage = &self.plan.stages[index];
+        let span = stage.location.unwrap_or_default();
+        self.lint.report(
+            &rules::INVALID_BASE_IMAGE_PLATFORM,
+            span,
+            rules::invalid_base_image_platform(
+                &stage.stage.base_name.text,
+                &expected.normalized().format_all(),
+                &actual.normalized().format_all(),
+            ),
+        );
+    }
+
     fn image_base(
-        &self,
+        &mut self,
         index: usize,
         reference: &str,
         platform: &Platform,
@@ -292,26 +427,39 @@ impl<'a> Dispatcher<'a> {
             }
             None => (Image::scratch(platform), false),
         };
+        if resolved.config.is_some() {
+            self.base_platform_check(index, &image.platform, platform);
+        }
+        // Pinned to the resolved digest, which replaces one the reference names (as Go's
+        // `reference.WithDigest`); a tag stays.
         let pinned = if resolved.digest.is_empty() {
             reference.to_string()
         } else {
-            format!("{reference}@{}", resolved.digest)
+            let name = reference
+                .split_once('@')
+                .map_or(reference, |(name, _)| name);
+            format!("{name}@{}", resolved.digest)
         };
         let name = steps.next(&format!("FROM {pinned}"));
         let state = if empty {
             None
         } else {
             let mode = self.opts.resolve_mode;
-            let meta = self
-                .located(name, stage.source.span)
-                .description(llb::DOCKERFILE_COMMAND_KEY, stage.source.code.clone());
+            let meta = match self.plan.stages[index].location {
+                Some(span) => self.located(name, span),
+                // An image named by a mount: upstream gives it a location without lines.
+                None => OpMeta::new()
+                    .custom_name(name)
+                    .location(&self.opts.source, Vec::new()),
+            }
+            .description(llb::DOCKERFILE_COMMAND_KEY, stage.source.code.clone());
             Some(
                 llb::Image::new(pinned)
                     .platform(platform.clone())
                     .resolve_mode(mode)
                     .meta(meta)
                     .build()
-                    .map_err(|e| ConvertError::at(stage.source.span, e.to_string()))?,
+                    .map_err(|e| ConvertError::caused_by(stage.source.span, e))?,
             )
         };
         Ok(StageState {
@@ -322,6 +470,10 @@ impl<'a> Dispatcher<'a> {
             user: String::new(),
             platform: platform.clone(),
             base_config: resolved.config,
+            build_args: Vec::new(),
+            own_args_from: 0,
+            workdir_set: false,
+            uncached: false,
         })
     }
 
@@ -329,24 +481,33 @@ impl<'a> Dispatcher<'a> {
     fn located(&self, name: String, span: Span) -> OpMeta {
         let start = u32::try_from(span.start.line).unwrap_or(u32::MAX);
         let end = u32::try_from(span.end.line.max(span.start.line)).unwrap_or(u32::MAX);
-        OpMeta::new()
-            .custom_name(name)
-            .location(&self.opts.source, vec![llb::line_range(start, end)])
+        OpMeta::new().custom_name(name).location(
+            self.plan.source_for(span.file, &self.opts.source),
+            llb::line_ranges(start, end),
+        )
     }
 }
 
 /// One stage being dispatched.
 struct StageRun<'d, 'a> {
     d: &'d mut Dispatcher<'a>,
+    /// The stage's index in the plan.
+    index: usize,
     s: StageState,
     steps: StepCounter,
     ignore_cache: bool,
-    /// ARGs declared in this stage, in order, with their values (for RUN history).
-    args: Vec<(String, Option<String>)>,
     /// A CMD was given in this stage (ENTRYPOINT then keeps it).
     cmd_set: bool,
+    /// Where this stage last set CMD, ENTRYPOINT and HEALTHCHECK (for
+    /// MultipleInstructionsDisallowed).
+    last_cmd: Option<Span>,
+    last_entrypoint: Option<Span>,
+    last_healthcheck: Option<Span>,
     /// Dispatching an inherited ONBUILD trigger (shown as `ONBUILD …` in progress names).
     onbuild: bool,
+    /// The stages the current command's `--from` / `from=` references resolve to, in order,
+    /// taken one by one (empty for ONBUILD triggers, which are looked up by name).
+    sources: Vec<usize>,
 }
 
 impl StageRun<'_, '_> {
@@ -358,137 +519,104 @@ impl StageRun<'_, '_> {
         let mut command = command.clone();
         let lexer = self.d.lexer;
         let env = &self.s.env;
-        command.expand(&mut |w: &str| lexer.process_word(w, env).map(|e| e.text))?;
+        let mut unmatched: Vec<String> = Vec::new();
+        command.expand(&mut |w: &str| {
+            lexer.process_word_with_matches(w, env).map(|p| {
+                unmatched.extend(p.unmatched);
+                p.text
+            })
+        })?;
+        self.undefined_vars(unmatched, span);
         match &command {
             Command::Arg(_) => Ok(()),
             Command::Run(run) => self.run(run),
             Command::Copy(copy) => self.copy(copy),
             Command::Add(add) => self.add(add),
             Command::Workdir(w) => self.workdir(&w.path.text, command.code(), span),
-            Command::Env(e) => {
-                let mut history = String::from("ENV");
-                for kv in &e.env {
-                    self.s.env.set(&kv.key.text, &kv.value.text);
-                    self.s.image.config.set_env(&kv.key.text, &kv.value.text);
-                    history.push_str(&format!(" {}={}", kv.key.text, kv.value.text));
-                }
-                self.commit(history, false);
-                Ok(())
+            Command::Env(e) => self.env(e),
+            Command::Label(l) => self.label(l),
+            Command::User(u) => self.user(u),
+            Command::Expose(e) => self.expose(e),
+            Command::Volume(v) => self.volume(v, span),
+            Command::StopSignal(s) => self.stop_signal(s, span),
+            Command::Shell(sh) => self.shell(sh),
+            Command::Cmd(c) => self.cmd(c),
+            Command::Entrypoint(e) => self.entrypoint(e),
+            Command::Healthcheck(h) => self.healthcheck(h),
+            Command::Maintainer(m) => self.maintainer(m),
+            Command::Onbuild(o) => self.onbuild(o),
+        }?;
+        self.check_budget(span)
+    }
+
+    /// Counts the stage's new state against the daemon's size limit; an instruction that
+    /// takes the LLB past it fails (its ops would only be refused by BuildKit later).
+    fn check_budget(&mut self, span: Span) -> Result<(), ConvertError> {
+        let Some(budget) = &mut self.d.budget else {
+            return Ok(());
+        };
+        if let Some(state) = &self.s.state {
+            budget.add(state);
+        }
+        if budget.exceeded() {
+            return Err(ConvertError::at(
+                span,
+                definition_too_large(None, budget.limit()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// UndefinedVar: variables a word used that are neither set nor declared ARGs.
+    fn undefined_vars(&mut self, unmatched: Vec<String>, span: Span) {
+        if unmatched.is_empty() || !self.d.lint.runs(&rules::UNDEFINED_VAR) {
+            return;
+        }
+        for var in unmatched {
+            let declared = self.s.build_args.iter().any(|(k, _)| *k == var);
+            if declared || NON_ENV_ARGS.contains(&var.as_str()) {
+                continue;
             }
-            Command::Label(l) => {
-                let mut history = String::from("LABEL");
-                for kv in &l.labels {
-                    self.s
-                        .image
-                        .config
-                        .labels
-                        .insert(kv.key.text.clone(), kv.value.text.clone());
-                    history.push_str(&format!(" {}={}", kv.key.text, kv.value.text));
-                }
-                self.commit(history, false);
-                Ok(())
-            }
-            Command::User(u) => {
-                self.s.user = u.user.text.clone();
-                self.s.image.config.user = u.user.text.clone();
-                self.commit(format!("USER {}", u.user.text), false);
-                Ok(())
-            }
-            Command::Expose(e) => {
-                let env = &self.s.env;
-                let ports = e.port_specs(&mut |w: &str| lexer.process_words(w, env))?;
-                let mut set = BTreeMap::new();
-                for port in ports {
-                    self.s
-                        .image
-                        .config
-                        .exposed_ports
-                        .insert(port.clone(), Default::default());
-                    set.insert(port, ());
-                }
-                let shown: Vec<String> = set.keys().map(|p| format!("{p}:{{}}")).collect();
-                self.commit(format!("EXPOSE map[{}]", shown.join(" ")), false);
-                Ok(())
-            }
-            Command::Volume(v) => {
-                let mut items = Vec::new();
-                for volume in &v.volumes {
-                    if volume.text.is_empty() {
-                        return Err(ConvertError::at(
-                            span,
-                            "VOLUME specified can not be an empty string",
-                        ));
-                    }
-                    self.s
-                        .image
-                        .config
-                        .volumes
-                        .insert(volume.text.clone(), Default::default());
-                    items.push(volume.text.clone());
-                }
-                self.commit(format!("VOLUME {}", go_list(&items)), false);
-                Ok(())
-            }
-            Command::StopSignal(sig) => {
-                self.s.image.config.stop_signal = sig.signal.text.clone();
-                self.commit(format!("STOPSIGNAL {}", sig.signal.text), false);
-                Ok(())
-            }
-            Command::Shell(sh) => {
-                let shell: Vec<String> = sh.shell.iter().map(|w| w.text.clone()).collect();
-                self.commit(format!("SHELL {}", go_list(&shell)), false);
-                self.s.image.config.shell = shell;
-                Ok(())
-            }
-            Command::Cmd(c) => {
-                let args = self.with_shell(&c.cmd);
-                self.commit(format!("CMD {}", go_quote_list(&args)), false);
-                self.s.image.config.cmd = Some(args);
-                self.s.image.config.args_escaped = true;
-                self.cmd_set = true;
-                Ok(())
-            }
-            Command::Entrypoint(e) => {
-                let args =
-                    if e.cmd.prepend_shell && e.cmd.cmd_line.iter().all(|w| w.text.is_empty()) {
-                        Vec::new()
-                    } else {
-                        self.with_shell(&e.cmd)
-                    };
-                self.commit(format!("ENTRYPOINT {}", go_quote_list(&args)), false);
-                self.s.image.config.entrypoint = (!args.is_empty()).then_some(args);
-                if !self.cmd_set {
-                    self.s.image.config.cmd = None;
-                }
-                Ok(())
-            }
-            Command::Healthcheck(h) => {
-                let health = &h.health;
-                self.s.image.config.healthcheck = Some(crate::convert::image::Healthcheck {
-                    test: health.test.clone(),
-                    interval: nanos(health.interval),
-                    timeout: nanos(health.timeout),
-                    start_period: nanos(health.start_period),
-                    start_interval: nanos(health.start_interval),
-                    retries: i64::from(health.retries),
-                });
-                // BuildKit 0.8's health config has no StartInterval field.
-                let with_start_interval = !self.like_buildkit_0_8();
-                self.commit(
-                    format!("HEALTHCHECK {}", health.history_string(with_start_interval)),
-                    false,
-                );
-                Ok(())
-            }
-            Command::Maintainer(m) => {
-                self.s.image.author = m.maintainer.text.clone();
-                self.commit(format!("MAINTAINER {}", m.maintainer.text), false);
-                Ok(())
-            }
-            Command::Onbuild(o) => {
-                self.s.image.config.on_build.push(o.expression.clone());
-                Ok(())
-            }
+            let keys: Vec<&str> = self.s.env.keys().collect();
+            let suggestion = crate::instructions::closest(&var, keys, true);
+            self.d.lint.report(
+                &rules::UNDEFINED_VAR,
+                span,
+                rules::undefined_var(&var, suggestion.as_deref()),
+            );
+        }
+    }
+
+    /// MultipleInstructionsDisallowed: the earlier of two CMDs (…) in a stage is ignored.
+    fn used_once(&mut self, previous: Option<Span>, instruction: &str) {
+        if let Some(span) = previous {
+            self.d.lint.report(
+                &rules::MULTIPLE_INSTRUCTIONS_DISALLOWED,
+                span,
+                rules::multiple_instructions_disallowed(instruction),
+            );
+        }
+    }
+
+    /// JSONArgsRecommended: a shell-form CMD/ENTRYPOINT without a SHELL.
+    fn json_args(&mut self, cmd: &ShellDependentCmdLine, instruction: &str, span: Span) {
+        if cmd.prepend_shell && self.s.image.config.shell.is_empty() {
+            self.d.lint.report(
+                &rules::JSON_ARGS_RECOMMENDED,
+                span,
+                rules::json_args_recommended(instruction),
+            );
+        }
+    }
+
+    /// SecretsUsedInArgOrEnv: a name that looks like it holds a secret.
+    fn secret_name(&mut self, instruction: &str, key: &str, span: Span) {
+        if looks_secret(key) {
+            self.d.lint.report(
+                &rules::SECRETS_USED_IN_ARG_OR_ENV,
+                span,
+                rules::secrets_used_in_arg_or_env(instruction, key),
+            );
         }
     }
 
@@ -500,7 +628,16 @@ impl StageRun<'_, '_> {
         } else {
             created_by
         };
-        self.s.image.add_history(created_by, !layer);
+        self.s
+            .image
+            .add_history(created_by, !layer, self.d.opts.epoch);
+    }
+
+    /// From the current step on, every step of the stage ignores the cache, and so does what
+    /// uses the stage's result.
+    pub(super) fn uncache_from_here(&mut self) {
+        self.ignore_cache = true;
+        self.s.uncached = true;
     }
 
     /// The op metadata of a step: progress name, lines, ignore-cache.
@@ -555,48 +692,88 @@ impl StageRun<'_, '_> {
 
     fn arg(&mut self, cmd: &ArgCommand) -> Result<(), ConvertError> {
         let mut shown = Vec::new();
+        // BuildKit 0.8's builtin shows each ARG as written (its default expanded); 1.20 shows
+        // the value it takes.
+        let as_written = self.like_buildkit_0_8();
         for def in &cmd.args {
             let key = def.key.text.clone();
-            let value = if let Some(v) = self.d.opts.build_args.get(&key) {
-                Some(v.clone())
-            } else if let Some(default) = &def.value {
-                Some(
-                    self.d
+            self.secret_name("ARG", &key, cmd.source.span);
+            let default = match &def.value {
+                Some(default) => {
+                    let expanded = self
+                        .d
                         .lexer
-                        .process_word(&default.text, &self.s.env)
-                        .map_err(|e| ConvertError::at(cmd.source.span, e.to_string()))?
-                        .text,
-                )
-            } else {
-                self.d.plan.meta_args.get(&key).cloned()
+                        .process_word_with_matches(&default.text, &self.s.env)
+                        .map_err(|e| ConvertError::caused_by(cmd.source.span, e))?;
+                    self.undefined_vars(expanded.unmatched.into_iter().collect(), cmd.source.span);
+                    Some(expanded.text)
+                }
+                None => None,
             };
-            if let Some(v) = &value {
+            let written = match &default {
+                Some(d) => format!("{key}={d}"),
+                None => key.clone(),
+            };
+            // A build arg wins, then the default (expanded), then a global ARG of that name.
+            let build_arg = self.d.opts.build_args.get(&key);
+            // Only bringing a global ARG into scope leaves the outline with the global one.
+            let only_scope = build_arg.is_none()
+                && default.is_none()
+                && self.d.plan.meta_args.contains_key(&key);
+            let value = if let Some(v) = build_arg {
+                Some(v.clone())
+            } else if default.is_some() {
+                default
+            } else {
+                // (the global ARGs of the file the stage comes from)
+                let file = cmd.source.span.file;
+                self.d.plan.meta_args_for(file).get(&key).cloned()
+            };
+            let outline = (!only_scope).then(|| OutlineArg {
+                name: key.clone(),
+                description: def.comment.clone(),
+                value: value.clone().unwrap_or_default(),
+                span: cmd.source.span,
+            });
+            self.d.capture.arg(self.index, &key, outline);
+            // The SBOM scan switches are build args only, never variables of RUN.
+            if let Some(v) = value
+                .as_ref()
+                .filter(|_| !NON_ENV_ARGS.contains(&key.as_str()))
+            {
                 self.s.env.set(&key, v);
             }
-            shown.push(match &def.value {
-                Some(default) => format!("{key}={}", default.text),
+            shown.push(match &value {
+                _ if as_written => written,
+                Some(v) => format!("{key}={v}"),
                 None => key.clone(),
             });
-            self.args.push((key, value));
+            self.s.build_args.push((key, value));
         }
         self.commit(format!("ARG {}", shown.join(" ")), false);
         Ok(())
     }
 
-    /// The state of a stage named by `--from` / `from=` (name, index or image).
-    fn stage_state(&self, from: &str, span: Span) -> Result<Option<Output>, ConvertError> {
-        let index = self
-            .d
-            .plan
-            .stage_index(from)
-            .ok_or_else(|| ConvertError::at(span, format!("stage {from:?} not found")))?;
+    /// The state of the next stage the current command names by `--from` / `from=` (name,
+    /// index or image).
+    fn stage_state(&mut self, from: &str, span: Span) -> Result<Option<Output>, ConvertError> {
+        let index = if self.sources.is_empty() {
+            self.d.plan.stage_index(from)
+        } else {
+            Some(self.sources.remove(0))
+        }
+        .ok_or_else(|| ConvertError::at(span, format!("stage {from:?} not found")))?;
         let done = self.d.done[index].as_ref().ok_or_else(|| {
             ConvertError::at(
                 span,
                 format!("cannot copy from stage {from:?}, it needs to be defined before the current stage"),
             )
         })?;
-        Ok(done.state.clone())
+        let (state, uncached) = (done.state.clone(), done.uncached);
+        if uncached {
+            self.uncache_from_here();
+        }
+        Ok(state)
     }
 
     fn use_context(&mut self, src: &str) {
@@ -620,39 +797,25 @@ fn base_uses(plan: &Plan) -> Vec<usize> {
     uses
 }
 
-/// Instructions that get a numbered vertex (`[stage 2/5]`).
-fn is_numbered(command: &Command) -> bool {
-    matches!(
-        command,
-        Command::Add(_) | Command::Copy(_) | Command::Run(_) | Command::Workdir(_)
-    )
+/// Whether a variable name looks like it holds a secret: one of its `_`-separated words
+/// (case-insensitive) is a secret word, and none is `public` (upstream's patterns).
+fn looks_secret(key: &str) -> bool {
+    const SECRET: [&str; 10] = [
+        "apikey",
+        "auth",
+        "credential",
+        "credentials",
+        "key",
+        "password",
+        "pword",
+        "passwd",
+        "secret",
+        "token",
+    ];
+    let lower = key.to_lowercase();
+    let has = |word: &str| lower.split('_').any(|w| w == word);
+    SECRET.iter().any(|s| has(s)) && !has("public")
 }
 
-/// An ONBUILD trigger from a base image config, parsed as one instruction located at the FROM
-/// that inherits it.
-fn parse_trigger(trigger: &str, from: Span) -> Result<Command, ConvertError> {
-    let err = |m: String| ConvertError::at(from, m);
-    let parsed = crate::dockerfile::parse(trigger.as_bytes()).map_err(|e| {
-        err(format!(
-            "invalid ONBUILD trigger {trigger:?}: {}",
-            e.message
-        ))
-    })?;
-    let [node] = parsed.nodes.as_slice() else {
-        return Err(err("onbuild trigger should be a single expression".into()));
-    };
-    match crate::instructions::parse_instruction(node) {
-        Ok(crate::instructions::Instruction::Command(mut command)) => {
-            command.source_mut().span = from;
-            Ok(command)
-        }
-        Ok(crate::instructions::Instruction::Stage(_)) => {
-            Err(err("FROM isn't allowed as an ONBUILD trigger".into()))
-        }
-        Err(e) => Err(err(e.message)),
-    }
-}
-
-fn nanos(d: std::time::Duration) -> i64 {
-    i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)
-}
+/// ARGs that never become environment variables (upstream's `nonEnvArgs`).
+const NON_ENV_ARGS: [&str; 2] = ["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"];

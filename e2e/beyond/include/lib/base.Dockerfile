@@ -1,0 +1,2 @@
+FROM busybox:local AS stage
+RUN echo base > /base

@@ -1,0 +1,79 @@
+//! Answering the subrequests about the Dockerfile (BuildKit's `dockerui.HandleSubrequest`
+//! with the handlers of `frontend/dockerfile/builder/build.go`): the data comes from
+//! `convert`, the encodings from [`super::subrequests`].
+
+use super::FrontendError;
+use super::build::{LoadedDockerfile, PlatformError, WarnTarget, resolve_plan, send_warning};
+use super::subrequests::{graph, lint, outline, targets};
+use crate::convert::graph::StageGraph;
+use crate::convert::{self, ConvertOptions, LintReport, Plan};
+use crate::dockerfile;
+use crate::gateway::GatewayClient;
+use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
+
+/// The answer to `request` (any but describe) about the loaded Dockerfile, converted with
+/// `settings`.
+pub(super) async fn answer(
+    client: &GatewayClient,
+    request: &str,
+    loaded: &LoadedDockerfile,
+    settings: &ConvertOptions,
+    warn: &WarnTarget,
+) -> Result<BridgeResult, PlatformError> {
+    let parse = || dockerfile::parse(&loaded.data).map_err(PlatformError::Convert);
+    match request {
+        targets::NAME => {
+            let list = convert::outline::targets(&parse()?).map_err(PlatformError::Convert)?;
+            Ok(targets::List::new(&list, &loaded.data).answer())
+        }
+        outline::NAME => {
+            let parsed = parse()?;
+            let plan = Plan::new(&parsed, settings).map_err(PlatformError::Convert)?;
+            let images = resolve_plan(client, &plan, settings).await?;
+            // As upstream, the warnings of the conversion are shown.
+            let (result, warnings) = convert::outline_reporting(&plan, settings, &images);
+            for warning in &warnings {
+                send_warning(client, &warn.digest, &warn.info, warning).await?;
+            }
+            let found = result.map_err(PlatformError::Convert)?;
+            Ok(outline::Outline::new(&found, &loaded.data).answer())
+        }
+        lint::NAME => {
+            let report = lint_report(client, loaded, settings).await?;
+            Ok(lint::Results::new(&report, &loaded.filename, &loaded.data).answer())
+        }
+        graph::NAME => {
+            let plan = Plan::new(&parse()?, settings).map_err(PlatformError::Convert)?;
+            Ok(graph::answer(&StageGraph::new(&plan)))
+        }
+        other => Err(PlatformError::Other(FrontendError::UnsupportedRequest(
+            other.to_string(),
+        ))),
+    }
+}
+
+/// Checks the Dockerfile as `frontend.lint` does: what stops it from converting is part of
+/// the report, not an error of the request.
+async fn lint_report(
+    client: &GatewayClient,
+    loaded: &LoadedDockerfile,
+    settings: &ConvertOptions,
+) -> Result<LintReport, PlatformError> {
+    let parsed = match dockerfile::parse(&loaded.data) {
+        Ok(parsed) => parsed,
+        Err(error) => return Ok(LintReport::failed(error)),
+    };
+    let opts = convert::lint_options(settings);
+    let plan = match convert::lint_plan(&parsed, &opts) {
+        Ok(plan) => plan,
+        Err(report) => return Ok(report),
+    };
+    match resolve_plan(client, &plan, &opts).await {
+        Ok(images) => Ok(convert::lint_dispatch(&plan, &opts, &images)),
+        Err(PlatformError::Convert(error)) => Ok(LintReport {
+            warnings: plan.lint.warnings().to_vec(),
+            error: Some(error),
+        }),
+        Err(other) => Err(other),
+    }
+}
