@@ -232,7 +232,12 @@ def build(
     extra: list[str] | None = None,
     timeout: int = 900,
 ) -> BuildResult:
-    cmd = d.cmd(*d.build_cmd, "--progress=plain", "--network=none", "-t", tag)
+    build_cmd = d.cmd(*d.build_cmd)
+    if d.name == "bookworm" and extra and any(x.startswith("--build-context") for x in extra):
+        # Docker 20.10's `docker build` has no --build-context: buildx 0.13 (from the trixie root,
+        # standalone, docker driver) builds on the same daemon.
+        build_cmd = [str(BK / "trixie-root" / "usr" / "libexec" / "docker" / "cli-plugins" / "docker-buildx"), "build"]
+    cmd = [*build_cmd, "--progress=plain", "--network=none", "-t", tag]
     if no_cache:
         cmd.append("--no-cache")
     if target:
@@ -758,6 +763,19 @@ def cases() -> list[Case]:
         Case(
             "mount-no-target-root", ca / "mount-no-target-root",
             fails={"any": 'invalid mount target "/"'}, fail_line=4,
+        ),
+        Case(
+            # --build-context: a stage replaced by a registry image, an image FROM names replaced by a
+            # local one, a local directory with its own .dockerignore, a download (issue 8)
+            "named-contexts", ca / "named-contexts",
+            extra=["--build-context", "tools=docker-image://localhost:5000/busybox:latest",
+                   "--build-context", "appbase=docker-image://busybox:local",
+                   "--build-context", "src={case}/src",
+                   "--build-context", f"page=http://127.0.0.1:{HTTP_PORT}/files/payload.txt"],
+            present={"/tools/busybox": {"type": "file"}, "/src/hello.txt": {}, "/http/payload.txt": {},
+                     "/src-list.txt": {}, "/bin/busybox": {}},
+            absent=["/never.txt", "/src/ignored.txt"],
+            run=([], "hello.txt"),
         ),
         Case(
             # BuildKit 0.13 has the exec.secretenv cap, but its builtin frontend does not know env=;

@@ -38,7 +38,8 @@ Commands for people:
                            [--format dot|mermaid|json]
                                            print the stage graph: steps per stage, pruned
                                            stages, the critical path (default: dot)
-  (llb and graph read INCLUDEd files from --context DIR, default: the Dockerfile's directory)
+  (llb and graph read INCLUDEd files from --context DIR, default: the Dockerfile's directory;
+   --build-context NAME=VALUE gives them a named context as buildx does)
   rustfront debug why OLD NEW [--context DIR] [--old-context DIR] [--target T]
                          [--build-arg K=V]... [--platform P] [--format text|json]
                                            per stage, the first step whose cache misses
@@ -141,6 +142,9 @@ struct DebugFlags {
     context: Option<String>,
     /// `debug why`: the old revision's build context.
     old_context: Option<String>,
+    /// `--build-context NAME=VALUE` (`local:DIR`, `docker-image://REF`, …), as the
+    /// `context:NAME` options buildx sends.
+    named_contexts: BTreeMap<String, String>,
 }
 
 impl DebugFlags {
@@ -162,6 +166,13 @@ impl DebugFlags {
                     flags.build_args.insert(k.to_string(), v.to_string());
                 }
                 "--context" => flags.context = Some(value()?.to_string()),
+                "--build-context" => {
+                    let kv = value()?;
+                    let (k, v) = kv
+                        .split_once('=')
+                        .ok_or_else(|| format!("--build-context {kv}: expected NAME=VALUE"))?;
+                    flags.named_contexts.insert(k.to_string(), v.to_string());
+                }
                 "--platform" => {
                     flags.platform = Some(Platform::parse(value()?).map_err(|e| e.to_string())?);
                 }
@@ -208,6 +219,7 @@ impl DebugFlags {
             target: self.target,
             build_args: self.build_args,
             target_platform: self.platform,
+            named_contexts: self.named_contexts,
             ..ConvertOptions::new(file, data, Platform::new("linux", "amd64"))
         }
     }

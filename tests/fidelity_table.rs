@@ -75,9 +75,11 @@ const README_FEATURES: &[(&str, Option<&str>)] = &[
 ];
 
 /// Images the probes may use; every one resolves to a small linux config.
-const IMAGES: [&str; 2] = [
+const IMAGES: [&str; 3] = [
     "docker.io/library/busybox:latest",
     "docker.io/library/alpine:latest",
+    // the image of the oci-layout named context probe
+    "docker.io/library/base@sha256:0000000000000000000000000000000000000000000000000000000000000000",
 ];
 
 fn root() -> &'static Path {

@@ -85,6 +85,14 @@ impl StageGraph {
             let (base, mut steps) = match &planned.base {
                 Base::Scratch => ("scratch".to_string(), Vec::new()),
                 Base::Image(reference) => (reference.clone(), vec![Vec::new()]),
+                Base::Context { context, replaced } => (
+                    format!("context {}", plan.contexts[*context].key),
+                    if *replaced {
+                        Vec::new()
+                    } else {
+                        vec![Vec::new()]
+                    },
+                ),
                 Base::Stage(b) => {
                     edges.push(GraphEdge {
                         from: *b,
@@ -119,10 +127,7 @@ impl StageGraph {
                 }
             }
             let name = if planned.implicit {
-                match &planned.base {
-                    Base::Image(reference) => reference.clone(),
-                    _ => planned.display_name(index),
-                }
+                planned.stage.base_name.text.clone()
             } else {
                 planned.display_name(index)
             };

@@ -8,6 +8,7 @@
 //! `debug llb`, tests, fuzzing and benchmarks).
 
 mod checks;
+pub mod contexts;
 mod dispatch;
 mod env;
 pub mod graph;
@@ -54,8 +55,17 @@ pub fn convert_with_includes(
     mut resolve: impl FnMut(&ImageRequest) -> ResolvedImage,
 ) -> Result<Converted, ConvertError> {
     let plan = Plan::with_includes(dockerfile, includes, opts)?;
-    let images = resolved_images(&plan, &mut resolve);
-    convert(&plan, opts, &images)
+    let resolved = resolve_offline(&plan, &mut resolve);
+    convert(&plan, opts, &resolved)
+}
+
+/// What the caller resolved for a plan before dispatch: its base images and named contexts.
+#[derive(Debug, Clone, Default)]
+pub struct Resolved {
+    /// The base images of [`Plan::image_requests`].
+    pub images: BTreeMap<ImageRequest, ResolvedImage>,
+    /// The named contexts of [`Plan::context_requests`], by index into [`Plan::contexts`].
+    pub contexts: BTreeMap<usize, contexts::ResolvedContext>,
 }
 
 /// A resolved base image.
@@ -123,30 +133,57 @@ pub fn lint_plan(
 }
 
 /// Dispatches a [`lint_plan`] with its resolved base images: the report.
-pub fn lint_dispatch(
-    plan: &Plan,
-    opts: &ConvertOptions,
-    images: &BTreeMap<ImageRequest, ResolvedImage>,
-) -> LintReport {
-    let (result, warnings) = convert_reporting(plan, opts, images);
+pub fn lint_dispatch(plan: &Plan, opts: &ConvertOptions, resolved: &Resolved) -> LintReport {
+    let (result, warnings) = convert_reporting(plan, opts, resolved);
     LintReport {
         warnings,
         error: result.err(),
     }
 }
 
-/// The config of every image `plan` needs, from `resolve` (offline callers: the CLI, fuzz).
-fn resolved_images(
+/// The config of every image `plan` needs, from `resolve` (offline callers: the CLI, fuzz);
+/// a named context that is an image is resolved the same way, local ones exclude nothing.
+fn resolve_offline(
     plan: &Plan,
     resolve: &mut impl FnMut(&ImageRequest) -> ResolvedImage,
-) -> BTreeMap<ImageRequest, ResolvedImage> {
-    plan.image_requests()
+) -> Resolved {
+    let images = plan
+        .image_requests()
         .into_iter()
         .map(|request| {
             let image = resolve(&request);
             (request, image)
         })
-        .collect()
+        .collect();
+    let contexts = plan
+        .context_requests()
+        .into_iter()
+        .map(|index| {
+            let request = &plan.contexts[index];
+            let image = match &request.source {
+                contexts::ContextSource::Image(reference) => {
+                    llb::normalize_image_ref(reference).ok().map(|reference| {
+                        resolve(&ImageRequest {
+                            reference,
+                            platform: request
+                                .platform
+                                .clone()
+                                .unwrap_or_else(|| plan.target_platform.clone()),
+                        })
+                    })
+                }
+                _ => None,
+            };
+            (
+                index,
+                contexts::ResolvedContext {
+                    image,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+    Resolved { images, contexts }
 }
 
 /// Checks `dockerfile` as `frontend.lint` does, resolving base images with `resolve`.
@@ -158,8 +195,8 @@ pub fn lint(
     let opts = lint_options(opts);
     match lint_plan(dockerfile, &opts) {
         Ok(plan) => {
-            let images = resolved_images(&plan, &mut resolve);
-            lint_dispatch(&plan, &opts, &images)
+            let resolved = resolve_offline(&plan, &mut resolve);
+            lint_dispatch(&plan, &opts, &resolved)
         }
         Err(report) => report,
     }
@@ -173,6 +210,6 @@ pub fn outline(
     mut resolve: impl FnMut(&ImageRequest) -> ResolvedImage,
 ) -> Result<outline::Outline, ConvertError> {
     let plan = Plan::new(dockerfile, opts)?;
-    let images = resolved_images(&plan, &mut resolve);
-    outline_reporting(&plan, opts, &images).0
+    let resolved = resolve_offline(&plan, &mut resolve);
+    outline_reporting(&plan, opts, &resolved).0
 }

@@ -71,6 +71,9 @@ pub struct ConvertOptions {
     pub context_local: String,
     /// `.dockerignore` patterns.
     pub excludes: Vec<String>,
+    /// Named contexts (`context:NAME[::PLATFORM]` options → value; see
+    /// [`contexts`](crate::convert::contexts)).
+    pub named_contexts: BTreeMap<String, String>,
     /// The daemon's LLB caps; `None` assumes a current BuildKit.
     pub llb_caps: Option<Caps>,
     /// The Dockerfile, for source locations in the LLB.
@@ -106,6 +109,7 @@ impl ConvertOptions {
             session_id: String::new(),
             context_local: "context".into(),
             excludes: Vec::new(),
+            named_contexts: BTreeMap::new(),
             llb_caps: None,
             source: Arc::new(SourceMap {
                 filename: filename.into(),

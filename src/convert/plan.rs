@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use super::contexts::{ContextRequest, NamedContexts};
 use super::include::{self, Namespaces};
 use super::stage_ref::{COPY_FROM, GlobalScope, MOUNT_FROM};
 use super::{ConvertError, ConvertOptions, checks};
@@ -22,6 +23,13 @@ pub enum Base {
     Image(String),
     /// An earlier stage, by index.
     Stage(usize),
+    /// A named context, by index into [`Plan::contexts`]. `replaced`: the stage itself is the
+    /// context (its `AS` name has one; it has no instructions); otherwise it is the stage's
+    /// base image.
+    Context {
+        context: usize,
+        replaced: bool,
+    },
 }
 
 /// A stage with its references resolved.
@@ -49,6 +57,19 @@ pub struct PlannedStage {
 }
 
 impl PlannedStage {
+    /// Whether its FROM counts as a step (an image or a named context as base; upstream
+    /// numbers it even where it shows no name for it).
+    pub fn numbers_from(&self) -> bool {
+        matches!(
+            self.base,
+            Base::Image(_)
+                | Base::Context {
+                    replaced: false,
+                    ..
+                }
+        )
+    }
+
     /// The name shown in progress output: the `AS` name or `stage-<index>`.
     pub fn display_name(&self, index: usize) -> String {
         self.stage
@@ -93,6 +114,8 @@ pub struct Plan {
     pub file_names: Vec<String>,
     /// The global ARG instructions (before the first FROM), in order.
     pub global_args: Vec<ArgCommand>,
+    /// The named contexts the stages use ([`Base::Context`]).
+    pub contexts: Vec<ContextRequest>,
 }
 
 impl Plan {
@@ -244,6 +267,8 @@ impl Plan {
             planned.push(p);
         }
         let stage_count = planned.len();
+        let mut contexts = NamedContexts::new(&opts.named_contexts, &opts.build_platform);
+        replace_stages(&mut planned, &mut contexts, opts.target_platform.as_ref())?;
         // Per file, the scope a `--from=$VAR` expands in.
         let global_scopes: Vec<GlobalScope> = scopes
             .iter()
@@ -256,6 +281,7 @@ impl Plan {
             })
             .collect();
         resolve_dependencies(&global_scopes, &mut planned, &names, &spaces, stage_count)?;
+        replace_images(&mut planned, &mut contexts, &target_platform)?;
 
         let target = match opts.target.as_deref() {
             None | Some("") => stage_count - 1,
@@ -279,7 +305,7 @@ impl Plan {
         // that only ONBUILD triggers make reachable is seen twice, so its steps start at 2.
         let first_pass = reachable_from(&planned, target, false)?;
         for &index in &reachable {
-            if !first_pass.contains(&index) && matches!(planned[index].base, Base::Image(_)) {
+            if !first_pass.contains(&index) && planned[index].numbers_from() {
                 planned[index].first_step = 1;
             }
         }
@@ -306,6 +332,7 @@ impl Plan {
             file_names: (0..=includes.files().len())
                 .map(|f| includes.name(f).to_string())
                 .collect(),
+            contexts: contexts.requests,
         })
     }
 
@@ -377,7 +404,30 @@ impl Plan {
         let reference = llb::normalize_image_ref(from).ok()?;
         self.stages
             .iter()
-            .position(|s| s.implicit && s.base == Base::Image(reference.clone()))
+            .position(|s| s.implicit && s.stage.base_name.text == reference)
+    }
+
+    /// The named contexts the reachable stages use (indexes into [`Plan::contexts`]), each
+    /// once: only these are loaded.
+    pub fn context_requests(&self) -> Vec<usize> {
+        let used: BTreeSet<usize> = self
+            .reachable
+            .iter()
+            .filter_map(|&i| match self.stages[i].base {
+                Base::Context { context, .. } => Some(context),
+                _ => None,
+            })
+            .collect();
+        used.into_iter().collect()
+    }
+
+    /// Where a reachable stage uses named context `context` (for loading errors).
+    pub fn context_span(&self, context: usize) -> Option<Span> {
+        self.reachable.iter().find_map(|&i| {
+            let stage = &self.stages[i];
+            matches!(stage.base, Base::Context { context: c, .. } if c == context)
+                .then_some(stage.stage.source.span)
+        })
     }
 
     /// Where a reachable stage names `reference` as its base (for resolution errors).
@@ -507,6 +557,59 @@ fn plan_stage(
         first_step: 0,
         from_args,
     })
+}
+
+/// A stage whose `AS` name has a named context becomes that context: its FROM and
+/// instructions are dropped (upstream never dispatches them).
+fn replace_stages(
+    planned: &mut [PlannedStage],
+    contexts: &mut NamedContexts<'_>,
+    target_platform: Option<&Platform>,
+) -> Result<(), ConvertError> {
+    for stage in planned.iter_mut() {
+        let Some(name) = stage.stage.name.clone() else {
+            continue;
+        };
+        let span = stage.stage.source.span;
+        let platform = stage.platform.as_ref().or(target_platform);
+        let found = contexts
+            .lookup(&name, platform)
+            .map_err(|e| ConvertError::at(span, e))?;
+        if let Some(context) = found {
+            stage.base = Base::Context {
+                context,
+                replaced: true,
+            };
+            stage.stage.commands.clear();
+        }
+    }
+    Ok(())
+}
+
+/// An image a FROM, `COPY --from` or `--mount from=` names is replaced by the named context
+/// of its familiar name, for the platform the stage is built for.
+fn replace_images(
+    planned: &mut [PlannedStage],
+    contexts: &mut NamedContexts<'_>,
+    target_platform: &Platform,
+) -> Result<(), ConvertError> {
+    for stage in planned.iter_mut() {
+        let Base::Image(reference) = &stage.base else {
+            continue;
+        };
+        let span = stage.stage.source.span;
+        let platform = stage.platform.as_ref().unwrap_or(target_platform);
+        let found = contexts
+            .lookup(reference, Some(platform))
+            .map_err(|e| ConvertError::at(span, e))?;
+        if let Some(context) = found {
+            stage.base = Base::Context {
+                context,
+                replaced: false,
+            };
+        }
+    }
+    Ok(())
 }
 
 fn normalize(reference: &str, span: Span) -> Result<String, ConvertError> {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::contexts::ClientSources;
 use super::dockerignore;
 use super::include;
 use super::options::{BuildOptions, OptionError};
@@ -21,11 +22,12 @@ use crate::proto::google::rpc::Status as RpcStatus;
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
 /// Frontend capabilities (`frontend.caps`) this frontend honours.
-/// Frontend capabilities a client may require (`frontend.caps`): subrequests, and git URLs
-/// with a query string (`?ref=…&subdir=…`) in ADD.
-const KNOWN_FRONTEND_CAPS: [&str; 2] = [
+/// Frontend capabilities a client may require (`frontend.caps`): subrequests, git URLs
+/// with a query string (`?ref=…&subdir=…`) in ADD, and named contexts (`--build-context`).
+const KNOWN_FRONTEND_CAPS: [&str; 3] = [
     "moby.buildkit.frontend.subrequests",
     "moby.buildkit.frontend.gitquerystring",
+    "moby.buildkit.frontend.contexts",
 ];
 
 /// Everything that can end a frontend run early.
@@ -225,6 +227,11 @@ pub async fn build(
             max_request,
         )));
     }
+    let sources = ClientSources {
+        build_session: env.session_id.clone(),
+        local_sessions: opts.local_session_ids.clone(),
+        cache_imports: cache_imports.clone(),
+    };
     let excludes = match &loaded.own_ignore {
         Some(data) => dockerignore::parse(data),
         None => load_context_ignore(client, &opts, context_session, &cache_imports).await,
@@ -273,7 +280,7 @@ pub async fn build(
             info: source_info.clone(),
             included: Vec::new(),
         };
-        return super::requests::answer(client, request, &loaded, &settings, &warn)
+        return super::requests::answer(client, request, &loaded, &settings, &warn, &sources)
             .await
             .map_err(|e| match e {
                 PlatformError::Convert(error) => in_dockerfile(error),
@@ -342,7 +349,7 @@ pub async fn build(
     // Each target platform is converted and solved concurrently, as upstream does.
     let parsed = Arc::new(parsed);
     let includes = Arc::new(includes);
-    let cache_imports = Arc::new(cache_imports);
+    let sources = Arc::new(sources);
     let tasks: Vec<_> = targets
         .iter()
         .enumerate()
@@ -353,7 +360,7 @@ pub async fn build(
             };
             let (client, parsed) = (client.clone(), Arc::clone(&parsed));
             let includes = Arc::clone(&includes);
-            let (cache_imports, llb_caps) = (Arc::clone(&cache_imports), llb_caps.clone());
+            let (sources, llb_caps) = (Arc::clone(&sources), llb_caps.clone());
             // As upstream, only the first platform's conversion reports build-check warnings.
             let warn = (index == 0).then(|| WarnTarget {
                 digest: loaded.digest.clone(),
@@ -365,7 +372,7 @@ pub async fn build(
                     &client,
                     (&parsed, &includes),
                     &convert_opts,
-                    &cache_imports,
+                    &sources,
                     &llb_caps,
                     warn.as_ref(),
                 )
@@ -410,13 +417,13 @@ async fn build_platform_image(
     client: &GatewayClient,
     (parsed, includes): (&dockerfile::Dockerfile, &Includes),
     convert_opts: &ConvertOptions,
-    cache_imports: &[CacheOptionsEntry],
+    sources: &ClientSources,
     llb_caps: &Caps,
     warn: Option<&WarnTarget>,
 ) -> Result<PlatformImage, PlatformError> {
     let plan =
         Plan::with_includes(parsed, includes, convert_opts).map_err(PlatformError::Convert)?;
-    let resolved = resolve_plan(client, &plan, convert_opts).await?;
+    let resolved = resolve_plan(client, &plan, convert_opts, sources).await?;
     let (converted, warnings) = convert::convert_reporting(&plan, convert_opts, &resolved);
     if let Some(warn) = warn {
         // Sent before a failure too (`check=error=true` among others), as upstream does.
@@ -438,7 +445,7 @@ async fn build_platform_image(
         },
     )?;
     let ref_id = client
-        .solve(definition, cache_imports, false)
+        .solve(definition, &sources.cache_imports, false)
         .await
         .map_err(|e| match e {
             GatewayError::RequestTooLarge { size, limit, .. } => {
@@ -458,24 +465,34 @@ async fn build_platform_image(
     })
 }
 
-/// The plan's base images, resolved; a failure names the FROM of the image.
+/// The plan's base images and named contexts, resolved; a failure names the line that uses
+/// the image or context.
 pub(super) async fn resolve_plan(
     client: &GatewayClient,
     plan: &Plan,
     opts: &ConvertOptions,
-) -> Result<BTreeMap<ImageRequest, convert::ResolvedImage>, PlatformError> {
-    match resolve_images(client, plan, opts).await? {
-        Ok(resolved) => Ok(resolved),
+    sources: &ClientSources,
+) -> Result<convert::Resolved, PlatformError> {
+    let located = |span: Option<crate::dockerfile::Span>, text: String| {
+        PlatformError::Convert(match span {
+            Some(span) => ConvertError::at(span, text),
+            None => ConvertError::message(text),
+        })
+    };
+    let images = match resolve_images(client, plan, opts).await? {
+        Ok(resolved) => resolved,
         Err((request, message)) => {
             let text = format!("{}: {message}", request.reference);
-            Err(PlatformError::Convert(
-                match plan.image_span(&request.reference) {
-                    Some(span) => ConvertError::at(span, text),
-                    None => ConvertError::message(text),
-                },
-            ))
+            return Err(located(plan.image_span(&request.reference), text));
         }
-    }
+    };
+    let contexts = super::contexts::resolve(client, plan, opts, sources)
+        .await
+        .map_err(|(index, message)| {
+            let text = format!("named context {}: {message}", plan.contexts[index].key);
+            located(plan.context_span(index), text)
+        })?;
+    Ok(convert::Resolved { images, contexts })
 }
 
 /// Resolved base images, or the image that failed with BuildKit's message.
@@ -534,11 +551,6 @@ async fn resolve_images(
 /// Refuse option combinations we cannot build correctly.
 /// What this frontend cannot do yet, once it is clear that it builds (not forwards).
 fn check_supported(opts: &BuildOptions) -> Result<(), FrontendError> {
-    if let Some(name) = opts.named_contexts.keys().next() {
-        return Err(FrontendError::Unsupported(format!(
-            "named build contexts (--build-context {name}=…) are not supported by this frontend yet"
-        )));
-    }
     if let Some(request) = opts
         .request_id
         .as_deref()
@@ -753,7 +765,7 @@ mod tests {
 
     #[test]
     fn unsupported_options_are_refused() {
-        assert!(check_supported(&opts(&[("context:base", "docker-image://x")])).is_err());
+        assert!(check_supported(&opts(&[("context:base", "docker-image://x")])).is_ok());
         assert!(check_supported(&opts(&[("requestid", "frontend.convertllb")])).is_err());
         assert!(check_supported(&opts(&[("requestid", "frontend.outline")])).is_ok());
         assert!(check_supported(&opts(&[("requestid", subrequests::describe::NAME)])).is_ok());
@@ -762,14 +774,16 @@ mod tests {
     #[test]
     fn unknown_caps_fail_unless_forwarded() {
         let caps = |v: &str| check_caps(&opts(&[("frontend.caps", v)]));
-        assert!(caps("moby.buildkit.frontend.contexts").is_err());
+        assert!(caps("moby.buildkit.frontend.inputs").is_err());
         // `+forward`: an error only if we build ourselves
         assert!(matches!(
-            caps("moby.buildkit.frontend.contexts+forward"),
+            caps("moby.buildkit.frontend.inputs+forward"),
             Ok(Some(_))
         ));
         assert!(matches!(
-            caps("moby.buildkit.frontend.subrequests,moby.buildkit.frontend.gitquerystring"),
+            caps(
+                "moby.buildkit.frontend.subrequests,moby.buildkit.frontend.gitquerystring,moby.buildkit.frontend.contexts+forward"
+            ),
             Ok(None)
         ));
     }

@@ -2,6 +2,7 @@
 //! to another frontend, and orchestrating conversion, solve and return.
 
 mod build;
+mod contexts;
 pub mod dockerignore;
 mod include;
 pub mod options;

@@ -63,8 +63,6 @@ pub struct BuildOptions {
     pub request_id: Option<String>,
     /// Capabilities the client requires (`frontend.caps`), `+forward` suffix kept.
     pub required_caps: Vec<String>,
-    /// Named contexts (`context:NAME[::platform]` → value).
-    pub named_contexts: BTreeMap<String, String>,
     /// A remote build context URL (`context` option holding a git or http URL).
     pub remote_context: Option<String>,
     /// `local-sessionid:<local>`: the session a local comes from, when not the build's own.
@@ -168,6 +166,7 @@ impl BuildOptions {
                 None => None,
             },
             context_local: "context".into(),
+            named_contexts,
             ..ConvertOptions::default()
         };
         Ok(BuildOptions {
@@ -187,7 +186,6 @@ impl BuildOptions {
             syntax_arg: get("build-arg:BUILDKIT_SYNTAX").map(str::to_string),
             request_id: non_empty("requestid"),
             required_caps: split_list(get("frontend.caps").unwrap_or("")),
-            named_contexts,
             remote_context,
             local_session_ids,
         })
@@ -441,7 +439,10 @@ mod tests {
         ]))
         .unwrap();
         assert!(o.remote_context.is_some());
-        assert_eq!(o.named_contexts["base"], "docker-image://busybox:local");
+        assert_eq!(
+            o.convert.named_contexts["base"],
+            "docker-image://busybox:local"
+        );
         let local = BuildOptions::from_opts(&opts(&[("context", "/some/dir")])).unwrap();
         assert_eq!(local.remote_context, None);
     }

@@ -4,6 +4,7 @@
 
 use super::FrontendError;
 use super::build::{LoadedDockerfile, PlatformError, WarnTarget, resolve_plan, send_warning};
+use super::contexts::ClientSources;
 use super::subrequests::{graph, lint, outline, targets};
 use crate::convert::graph::StageGraph;
 use crate::convert::{self, ConvertOptions, LintReport, Plan};
@@ -19,6 +20,7 @@ pub(super) async fn answer(
     loaded: &LoadedDockerfile,
     settings: &ConvertOptions,
     warn: &WarnTarget,
+    sources: &ClientSources,
 ) -> Result<BridgeResult, PlatformError> {
     let parse = || dockerfile::parse(&loaded.data).map_err(PlatformError::Convert);
     match request {
@@ -29,9 +31,9 @@ pub(super) async fn answer(
         outline::NAME => {
             let parsed = parse()?;
             let plan = Plan::new(&parsed, settings).map_err(PlatformError::Convert)?;
-            let images = resolve_plan(client, &plan, settings).await?;
+            let resolved = resolve_plan(client, &plan, settings, sources).await?;
             // As upstream, the warnings of the conversion are shown.
-            let (result, warnings) = convert::outline_reporting(&plan, settings, &images);
+            let (result, warnings) = convert::outline_reporting(&plan, settings, &resolved);
             for warning in &warnings {
                 send_warning(client, &warn.digest, &warn.info, warning).await?;
             }
@@ -39,7 +41,7 @@ pub(super) async fn answer(
             Ok(outline::Outline::new(&found, &loaded.data).answer())
         }
         lint::NAME => {
-            let report = lint_report(client, loaded, settings).await?;
+            let report = lint_report(client, loaded, settings, sources).await?;
             Ok(lint::Results::new(&report, &loaded.filename, &loaded.data).answer())
         }
         graph::NAME => {
@@ -58,6 +60,7 @@ async fn lint_report(
     client: &GatewayClient,
     loaded: &LoadedDockerfile,
     settings: &ConvertOptions,
+    sources: &ClientSources,
 ) -> Result<LintReport, PlatformError> {
     let parsed = match dockerfile::parse(&loaded.data) {
         Ok(parsed) => parsed,
@@ -68,8 +71,8 @@ async fn lint_report(
         Ok(plan) => plan,
         Err(report) => return Ok(report),
     };
-    match resolve_plan(client, &plan, &opts).await {
-        Ok(images) => Ok(convert::lint_dispatch(&plan, &opts, &images)),
+    match resolve_plan(client, &plan, &opts, sources).await {
+        Ok(resolved) => Ok(convert::lint_dispatch(&plan, &opts, &resolved)),
         Err(PlatformError::Convert(error)) => Ok(LintReport {
             warnings: plan.lint.warnings().to_vec(),
             error: Some(error),

@@ -205,14 +205,45 @@ impl GatewayClient {
         resolve_mode: &str,
         log_name: &str,
     ) -> Result<ResolvedImage, GatewayError> {
-        const METHOD: &str = "ResolveImageConfig";
-        let request = fe::ResolveImageConfigRequest {
+        self.resolve_config(fe::ResolveImageConfigRequest {
             r#ref: reference.to_owned(),
             platform,
             resolve_mode: resolve_mode.to_owned(),
             log_name: log_name.to_owned(),
             ..Default::default()
-        };
+        })
+        .await
+    }
+
+    /// `ResolveImageConfig` of an image in an OCI layout the client exposes as store `store`
+    /// on session `session` (`reference` is a name with the image's digest). BuildKit v0.11+.
+    pub async fn resolve_oci_layout_config(
+        &self,
+        reference: &str,
+        platform: Option<pb::Platform>,
+        (session, store): (&str, &str),
+        log_name: &str,
+    ) -> Result<ResolvedImage, GatewayError> {
+        /// Go's `sourceresolver.ResolverTypeOCILayout`.
+        const RESOLVER_TYPE_OCI_LAYOUT: i32 = 1;
+        self.resolve_config(fe::ResolveImageConfigRequest {
+            r#ref: reference.to_owned(),
+            platform,
+            log_name: log_name.to_owned(),
+            resolver_type: RESOLVER_TYPE_OCI_LAYOUT,
+            session_id: session.to_owned(),
+            store_id: store.to_owned(),
+            ..Default::default()
+        })
+        .await
+    }
+
+    async fn resolve_config(
+        &self,
+        request: fe::ResolveImageConfigRequest,
+    ) -> Result<ResolvedImage, GatewayError> {
+        const METHOD: &str = "ResolveImageConfig";
+        let requested = request.r#ref.clone();
         let response = self
             .rpc
             .clone()
@@ -221,7 +252,7 @@ impl GatewayClient {
             .map_err(GatewayError::rpc(METHOD))?
             .into_inner();
         let reference = if response.r#ref.is_empty() {
-            reference.to_owned()
+            requested
         } else {
             response.r#ref
         };

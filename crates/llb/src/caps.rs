@@ -53,6 +53,9 @@ pub const SOURCE_LOCAL_SHARED_KEY_HINT: &str = "source.local.sharedkeyhint";
 /// The `local.differ` attr when the differ is required ([`Local::differ`](crate::Local::differ));
 /// Go `CapSourceLocalDiffer`. BuildKit v0.9+.
 pub const SOURCE_LOCAL_DIFFER: &str = "source.local.differ";
+/// `oci-layout://` sources ([`OciLayout`](crate::OciLayout)); Go `CapSourceOCILayout`.
+/// BuildKit v0.11+.
+pub const SOURCE_OCI_LAYOUT: &str = "source.ocilayout";
 /// `git://` sources ([`Git`](crate::Git)); Go `CapSourceGit`. BuildKit v0.8+.
 pub const SOURCE_GIT: &str = "source.git";
 /// The `git.keepgitdir` attr ([`Git::keep_git_dir`](crate::Git::keep_git_dir)); Go

@@ -158,7 +158,7 @@ pub use marshal::{MarshalOptions, marshal};
 pub use merge::{diff, merge};
 pub use platform::Platform;
 pub use source::{
-    Differ, Git, Http, Image, Local, ResolveMode, go_html_escape, normalize_image_ref,
+    Differ, Git, Http, Image, Local, OciLayout, ResolveMode, go_html_escape, normalize_image_ref,
 };
 pub use substitute::substitute;
 

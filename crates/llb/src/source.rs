@@ -160,6 +160,72 @@ impl Image {
     }
 }
 
+/// An `oci-layout://<name>@<digest>` source: an image from an OCI layout directory the client
+/// exposes on the session (buildx `--build-context name=oci-layout://dir@digest`).
+///
+/// ```
+/// use rustfront_llb::OciLayout;
+///
+/// let digest = format!("sha256:{}", "0".repeat(64));
+/// let base = OciLayout::new(format!("docker.io/library/base@{digest}"))
+///     .store("session-id", "store-name")
+///     .build();
+/// assert!(base.meta().caps.contains("source.ocilayout"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct OciLayout {
+    reference: String,
+    attrs: BTreeMap<String, String>,
+    platform: Option<Platform>,
+    meta: OpMeta,
+}
+
+impl OciLayout {
+    /// The image `reference` (a name with a digest; only the digest selects the image).
+    pub fn new(reference: impl Into<String>) -> Self {
+        OciLayout {
+            reference: reference.into(),
+            attrs: BTreeMap::new(),
+            platform: None,
+            meta: OpMeta::default(),
+        }
+    }
+
+    /// `oci.session` / `oci.store`: the session that exposes the layout and its store id
+    /// (empty values set nothing, as in Go).
+    pub fn store(mut self, session: impl Into<String>, store: impl Into<String>) -> Self {
+        for (key, value) in [("oci.session", session.into()), ("oci.store", store.into())] {
+            if !value.is_empty() {
+                self.attrs.insert(key.into(), value);
+            }
+        }
+        self
+    }
+
+    /// The platform to load (and `Op.platform`).
+    pub fn platform(mut self, platform: Platform) -> Self {
+        self.platform = Some(platform);
+        self
+    }
+
+    /// Progress name, cache flags, extra caps and source locations; see [`OpMeta`].
+    pub fn meta(mut self, meta: OpMeta) -> Self {
+        self.meta = meta;
+        self
+    }
+
+    /// Marshals the op.
+    pub fn build(self) -> Output {
+        source_output(
+            format!("oci-layout://{}", self.reference),
+            self.attrs,
+            self.platform.as_ref(),
+            BTreeSet::from([caps::SOURCE_OCI_LAYOUT]),
+            self.meta,
+        )
+    }
+}
+
 /// `local.differ`: how the client compares files with the previous transfer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Differ {

@@ -10,14 +10,16 @@ mod run;
 #[cfg(test)]
 mod tests;
 
+use crate::convert::contexts::ContextSource;
 use crate::convert::env::EnvList;
 use crate::convert::image::Image;
 use crate::convert::limits::{Budget, definition_too_large};
 use crate::convert::names::{StepCounter, is_numbered, uppercase_keyword};
 use crate::convert::outline::{Capture, Outline, OutlineArg};
 use crate::convert::plan::{Base, ImageRequest, Plan};
-use crate::convert::{ConvertError, ConvertOptions, Converted, ResolvedImage};
+use crate::convert::{ConvertError, ConvertOptions, Converted, Resolved};
 use crate::dockerfile::Span;
+use crate::instructions::GitRef;
 use crate::instructions::{ArgCommand, Command, ShellDependentCmdLine};
 use crate::lint::{IgnoreMatcher, Linter, Warning, rules};
 use crate::llb::{self, Local, OpMeta, Output, Platform};
@@ -25,15 +27,16 @@ use crate::shell::Lexer;
 
 /// Convert the planned stages to the target's LLB state and image config.
 ///
-/// `images` holds the resolved base images of [`Plan::image_requests`]; a missing entry is
-/// treated as an image with an unknown (empty) config. With `check=error=true`, a build-check
+/// `resolved` holds the resolved base images of [`Plan::image_requests`] and named contexts of
+/// [`Plan::context_requests`]; a missing image is treated as one with an unknown (empty)
+/// config. With `check=error=true`, a build-check
 /// violation fails the conversion (`lint violation found for rules: …`).
 pub fn convert(
     plan: &Plan,
     opts: &ConvertOptions,
-    images: &BTreeMap<ImageRequest, ResolvedImage>,
+    resolved: &Resolved,
 ) -> Result<Converted, ConvertError> {
-    convert_reporting(plan, opts, images).0
+    convert_reporting(plan, opts, resolved).0
 }
 
 /// [`convert`], also giving the build-check warnings reported until it finished or failed: a
@@ -41,9 +44,9 @@ pub fn convert(
 pub fn convert_reporting(
     plan: &Plan,
     opts: &ConvertOptions,
-    images: &BTreeMap<ImageRequest, ResolvedImage>,
+    resolved: &Resolved,
 ) -> (Result<Converted, ConvertError>, Vec<Warning>) {
-    let mut dispatcher = Dispatcher::new(plan, opts, plan.escape, images);
+    let mut dispatcher = Dispatcher::new(plan, opts, plan.escape, resolved);
     let outcome = dispatcher.run();
     let lint = std::mem::take(&mut dispatcher.lint);
     let result = outcome.and_then(|outcome| match lint.error() {
@@ -59,9 +62,9 @@ pub fn convert_reporting(
 pub fn outline_reporting(
     plan: &Plan,
     opts: &ConvertOptions,
-    images: &BTreeMap<ImageRequest, ResolvedImage>,
+    resolved: &Resolved,
 ) -> (Result<Outline, ConvertError>, Vec<Warning>) {
-    let mut dispatcher = Dispatcher::new(plan, opts, plan.escape, images);
+    let mut dispatcher = Dispatcher::new(plan, opts, plan.escape, resolved);
     let outcome = dispatcher.run();
     let lint = std::mem::take(&mut dispatcher.lint);
     let result = outcome.and_then(|_| match lint.error() {
@@ -90,6 +93,8 @@ struct Outcome {
     context: Output,
     context_paths: BTreeSet<String>,
     used_context: bool,
+    /// Local named contexts: each placeholder and the source narrowed to the paths used.
+    locals: Vec<(Output, Output)>,
 }
 
 impl Outcome {
@@ -99,6 +104,11 @@ impl Outcome {
         let follow_paths = self.follow_paths();
         let mut result = self.result;
         result.warnings = warnings.to_vec();
+        for (placeholder, narrowed) in &self.locals {
+            result.state = result
+                .state
+                .map(|state| llb::substitute(&state, placeholder, narrowed));
+        }
         if let Some(paths) = follow_paths {
             let narrowed = context_source(opts, Some(&paths));
             result.state = result
@@ -110,16 +120,37 @@ impl Outcome {
 
     /// The sorted relative paths to send, unless the whole context is needed.
     fn follow_paths(&self) -> Option<Vec<String>> {
-        if !self.used_context || self.context_paths.contains("/") {
+        if !self.used_context {
             return None;
         }
-        Some(
-            self.context_paths
-                .iter()
-                .map(|p| p.trim_start_matches('/').to_string())
-                .collect(),
-        )
+        follow_paths(&self.context_paths)
     }
+}
+
+/// The sorted relative paths to send of a local source (upstream's `normalizeContextPaths`):
+/// `None` (everything) when the whole tree is used or nothing was recorded.
+fn follow_paths(paths: &BTreeSet<String>) -> Option<Vec<String>> {
+    if paths.is_empty() || paths.contains("/") {
+        return None;
+    }
+    Some(
+        paths
+            .iter()
+            .map(|p| p.trim_start_matches('/').to_string())
+            .collect(),
+    )
+}
+
+/// A named context's image config, parsed and raw.
+type ContextImage = (Image, Vec<u8>);
+
+/// A local named context as dispatch left it: a placeholder source, narrowed once every
+/// instruction has said which of its paths it reads.
+struct LocalContext {
+    placeholder: Output,
+    /// The stage whose path set applies (the stage based on the context).
+    root: usize,
+    context: usize,
 }
 
 /// What a dispatched stage leaves for later stages.
@@ -170,10 +201,16 @@ struct Dispatcher<'a> {
     plan: &'a Plan,
     opts: &'a ConvertOptions,
     lexer: Lexer,
-    images: &'a BTreeMap<ImageRequest, ResolvedImage>,
+    resolved: &'a Resolved,
     context: Output,
     context_paths: BTreeSet<String>,
     used_context: bool,
+    /// Per stage, the stage whose path set it shares (itself unless built on a stage), and
+    /// per such root the paths read from it (upstream's `paths` of a dispatch state): what a
+    /// local named context at its base sends.
+    roots: Vec<usize>,
+    root_paths: BTreeMap<usize, BTreeSet<String>>,
+    locals: Vec<LocalContext>,
     done: Vec<Option<StageState>>,
     /// How many reachable stages still have to start from each stage.
     base_uses: Vec<usize>,
@@ -188,20 +225,18 @@ struct Dispatcher<'a> {
 }
 
 impl<'a> Dispatcher<'a> {
-    fn new(
-        plan: &'a Plan,
-        opts: &'a ConvertOptions,
-        escape: char,
-        images: &'a BTreeMap<ImageRequest, ResolvedImage>,
-    ) -> Self {
+    fn new(plan: &'a Plan, opts: &'a ConvertOptions, escape: char, resolved: &'a Resolved) -> Self {
         Dispatcher {
             plan,
             opts,
             lexer: Lexer::new(escape),
-            images,
+            resolved,
             context: context_source(opts, None),
             context_paths: BTreeSet::new(),
             used_context: false,
+            roots: roots(plan),
+            root_paths: BTreeMap::new(),
+            locals: Vec::new(),
             done: vec![None; plan.stages.len()],
             base_uses: base_uses(plan),
             lint: plan.lint.clone(),
@@ -228,6 +263,16 @@ impl<'a> Dispatcher<'a> {
         let target = self.done[self.plan.target]
             .take()
             .ok_or_else(|| ConvertError::message("target stage was not built"))?;
+        // The target's whole tree is used.
+        self.use_stage_path(self.plan.target, "/");
+        let locals = std::mem::take(&mut self.locals)
+            .into_iter()
+            .map(|local| {
+                let paths = self.root_paths.remove(&local.root).unwrap_or_default();
+                let narrowed = self.local_context(local.context, follow_paths(&paths), None);
+                (local.placeholder, narrowed)
+            })
+            .collect();
         let mut image = target.image;
         for (k, v) in &self.opts.labels {
             image.config.labels.insert(k.clone(), v.clone());
@@ -255,6 +300,7 @@ impl<'a> Dispatcher<'a> {
             context: self.context.clone(),
             context_paths: std::mem::take(&mut self.context_paths),
             used_context: self.used_context,
+            locals,
         })
     }
 
@@ -273,7 +319,7 @@ impl<'a> Dispatcher<'a> {
         let stage = &planned.stage;
         let platform = self.plan.stage_platform(index);
         let counted = stage.commands.iter().filter(|c| is_numbered(c)).count();
-        let from_step = usize::from(matches!(planned.base, Base::Image(_)));
+        let from_step = usize::from(planned.numbers_from());
         let total = if planned.implicit {
             0
         } else {
@@ -322,6 +368,18 @@ impl<'a> Dispatcher<'a> {
                 parent
             }
             Base::Image(reference) => self.image_base(index, reference, &platform, &mut steps)?,
+            Base::Context {
+                context,
+                replaced: true,
+            } => return self.context_stage(index, *context),
+            Base::Context {
+                context,
+                replaced: false,
+            } => {
+                // Its FROM step is counted but shows no name: the context's source has its own.
+                steps.skip(1);
+                self.context_base(index, *context, &platform)?
+            }
         };
         if platform.os == "windows" || s.image.platform.os == "windows" {
             // Windows images need another default shell, no default PATH and drive-letter
@@ -413,7 +471,12 @@ impl<'a> Dispatcher<'a> {
             reference: reference.to_string(),
             platform: platform.clone(),
         };
-        let resolved = self.images.get(&request).cloned().unwrap_or_default();
+        let resolved = self
+            .resolved
+            .images
+            .get(&request)
+            .cloned()
+            .unwrap_or_default();
         let (image, empty) = match &resolved.config {
             Some(raw) => {
                 let image = Image::from_base_json(raw).map_err(|e| {
@@ -475,6 +538,197 @@ impl<'a> Dispatcher<'a> {
             workdir_set: false,
             uncached: false,
         })
+    }
+
+    /// The filesystem and image config of named context `context` for stage `index`: the
+    /// image's config (`None` for sources without one).
+    fn context_source(
+        &mut self,
+        index: usize,
+        context: usize,
+    ) -> Result<(Option<Output>, Option<ContextImage>), ConvertError> {
+        let request = &self.plan.contexts[context];
+        let span = self.plan.stages[index].stage.source.span;
+        let resolved = self.resolved.contexts.get(&context);
+        let key = &request.key;
+        let named = |text: String| OpMeta::new().custom_name(format!("[context {key}] {text}"));
+        // Without one, an image source gets the frontend's own platform when marshalled (Go's
+        // default constraints): the build platform.
+        let platform = request
+            .platform
+            .clone()
+            .unwrap_or_else(|| self.opts.build_platform.clone());
+        let config = match resolved.and_then(|r| r.image.as_ref()?.config.clone()) {
+            Some(raw) => {
+                let image = Image::from_base_json(&raw).map_err(|e| {
+                    ConvertError::at(span, format!("invalid image config for {key}: {e}"))
+                })?;
+                Some((image, raw))
+            }
+            None => None,
+        };
+        let state = match &request.source {
+            ContextSource::Scratch => None,
+            ContextSource::Image(written) => {
+                let reference = resolved
+                    .map(|r| r.reference.clone())
+                    .filter(|r| !r.is_empty())
+                    .unwrap_or_else(|| written.clone());
+                Some(
+                    llb::Image::new(reference)
+                        .platform(platform)
+                        .meta(named(written.clone()))
+                        .build()
+                        .map_err(|e| ConvertError::caused_by(span, e))?,
+                )
+            }
+            ContextSource::OciLayout { store, digest } => {
+                let name = llb::normalize_image_ref(&request.name)
+                    .map_err(|e| ConvertError::caused_by(span, e))?;
+                let name = name.rsplit_once(':').map_or(name.as_str(), |(n, _)| n);
+                let session = resolved
+                    .map(|r| r.session.clone())
+                    .unwrap_or_else(|| self.opts.session_id.clone());
+                Some(
+                    llb::OciLayout::new(format!("{name}@{digest}"))
+                        .store(session, store.clone())
+                        .platform(platform)
+                        .meta(named("OCI load from client".into()))
+                        .build(),
+                )
+            }
+            ContextSource::Git(git, value) => Some(git_context(git, value)),
+            ContextSource::Http(url) => {
+                Some(llb::Http::new(url.clone()).meta(named(url.clone())).build())
+            }
+            ContextSource::Local(_) => {
+                let root = self.roots.get(index).copied().unwrap_or(index);
+                let placeholder = self.local_context(context, None, Some(self.locals.len()));
+                self.locals.push(LocalContext {
+                    placeholder: placeholder.clone(),
+                    root,
+                    context,
+                });
+                Some(placeholder)
+            }
+            ContextSource::Input(name) => {
+                return Err(ConvertError::at(
+                    span,
+                    format!(
+                        "named context {key} from the frontend input {name} (input:{name}) is not supported by this frontend yet"
+                    ),
+                ));
+            }
+        };
+        Ok((state, config))
+    }
+
+    /// The source of local named context `context`, sending `follow_paths` when given;
+    /// `placeholder` marks a stand-in that is replaced after dispatch.
+    fn local_context(
+        &self,
+        context: usize,
+        follow_paths: Option<Vec<String>>,
+        placeholder: Option<usize>,
+    ) -> Output {
+        let request = &self.plan.contexts[context];
+        let resolved = self.resolved.contexts.get(&context);
+        let ContextSource::Local(name) = &request.source else {
+            return context_source(self.opts, None);
+        };
+        let session = resolved
+            .map(|r| r.session.clone())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| self.opts.session_id.clone());
+        let excludes = resolved.map(|r| r.excludes.clone()).unwrap_or_default();
+        let mut local = llb::Local::new(name.clone())
+            .session(session)
+            .shared_key_hint(format!("context:{}", request.key))
+            .exclude_patterns(&excludes)
+            .meta(OpMeta::new().custom_name(format!("[context {}] load from client", request.key)));
+        if let Some(paths) = &follow_paths {
+            local = local.follow_paths(paths);
+        }
+        if let Some(n) = placeholder {
+            local = local.unique(format!("rustfront-placeholder-{n}"));
+        }
+        local.build()
+    }
+
+    /// A stage replaced by a named context: the context's filesystem and, for an image, its
+    /// config as it is (upstream dispatches nothing of the stage).
+    fn context_stage(&mut self, index: usize, context: usize) -> Result<StageState, ConvertError> {
+        let (state, config) = self.context_source(index, context)?;
+        let fallback = self.plan.stage_platform(index);
+        let (image, base_config) = match config {
+            Some((image, _)) => (image, None),
+            None => (Image::scratch(&fallback), None),
+        };
+        let platform = if image.platform.os.is_empty() || image.platform.architecture.is_empty() {
+            fallback
+        } else {
+            image.platform.clone()
+        };
+        let mut env = EnvList::default();
+        env.extend_from_strings(&image.config.env);
+        Ok(StageState {
+            state,
+            dir: if image.config.working_dir.is_empty() {
+                "/".into()
+            } else {
+                image.config.working_dir.clone()
+            },
+            user: image.config.user.clone(),
+            image,
+            env,
+            platform,
+            base_config,
+            build_args: Vec::new(),
+            own_args_from: 0,
+            workdir_set: false,
+            uncached: false,
+        })
+    }
+
+    /// A stage built on a named context: the context's filesystem, and the image config of
+    /// an image (an empty one otherwise), on the stage's platform.
+    fn context_base(
+        &mut self,
+        index: usize,
+        context: usize,
+        platform: &Platform,
+    ) -> Result<StageState, ConvertError> {
+        let (state, config) = self.context_source(index, context)?;
+        let (image, base_config) = match config {
+            Some((image, raw)) => (image, Some(raw)),
+            None => (Image::scratch(platform), None),
+        };
+        Ok(StageState {
+            state,
+            image,
+            env: EnvList::default(),
+            dir: "/".into(),
+            user: String::new(),
+            platform: platform.clone(),
+            base_config,
+            build_args: Vec::new(),
+            own_args_from: 0,
+            workdir_set: false,
+            uncached: false,
+        })
+    }
+
+    /// Records that `path` of stage `index`'s tree is read (a local named context at its
+    /// base sends only what is recorded).
+    fn use_stage_path(&mut self, index: usize, path: &str) {
+        if self.locals.is_empty() {
+            return;
+        }
+        let root = self.roots.get(index).copied().unwrap_or(index);
+        self.root_paths
+            .entry(root)
+            .or_default()
+            .insert(llb::clean_path(&format!("/{path}")));
     }
 
     /// Metadata naming an op and pointing at its Dockerfile lines.
@@ -757,6 +1011,15 @@ impl StageRun<'_, '_> {
     /// The state of the next stage the current command names by `--from` / `from=` (name,
     /// index or image).
     fn stage_state(&mut self, from: &str, span: Span) -> Result<Option<Output>, ConvertError> {
+        self.stage_source(from, span).map(|(state, _)| state)
+    }
+
+    /// [`stage_state`](Self::stage_state) with the index of the stage.
+    fn stage_source(
+        &mut self,
+        from: &str,
+        span: Span,
+    ) -> Result<(Option<Output>, usize), ConvertError> {
         let index = if self.sources.is_empty() {
             self.d.plan.stage_index(from)
         } else {
@@ -773,7 +1036,7 @@ impl StageRun<'_, '_> {
         if uncached {
             self.uncache_from_here();
         }
-        Ok(state)
+        Ok((state, index))
     }
 
     fn use_context(&mut self, src: &str) {
@@ -782,6 +1045,37 @@ impl StageRun<'_, '_> {
             .context_paths
             .insert(llb::clean_path(&format!("/{src}")));
     }
+}
+
+/// For each stage, the stage whose path set it shares: itself, or the root of its base stage.
+fn roots(plan: &Plan) -> Vec<usize> {
+    let mut roots: Vec<usize> = (0..plan.stages.len()).collect();
+    for (index, stage) in plan.stages.iter().enumerate() {
+        if let Base::Stage(base) = stage.base {
+            if base < index {
+                roots[index] = roots[base];
+            }
+        }
+    }
+    roots
+}
+
+/// A git named context, as upstream loads one (`[internal] load git source VALUE`).
+fn git_context(git: &GitRef, value: &str) -> Output {
+    let mut repo = llb::Git::new(git.remote.clone())
+        .reference(git.reference.clone())
+        .subdir(git.subdir.clone())
+        .meta(OpMeta::new().custom_name(format!("[internal] load git source {value}")));
+    if git.keep_git_dir == Some(true) {
+        repo = repo.keep_git_dir();
+    }
+    if !git.checksum.is_empty() {
+        repo = repo.checksum(git.checksum.clone());
+    }
+    if git.submodules == Some(false) {
+        repo = repo.skip_submodules();
+    }
+    repo.build()
 }
 
 /// For each stage, how many reachable stages are built `FROM` it.

@@ -420,3 +420,119 @@ fn copy_parents_and_exclude_need_a_daemon_that_filters_copies() {
         );
     }
 }
+
+fn with_contexts(pairs: &[(&str, &str)]) -> ConvertOptions {
+    ConvertOptions {
+        named_contexts: pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..ConvertOptions::default()
+    }
+}
+
+fn source_named<'a>(all: &'a [Value], identifier: &str) -> Option<&'a Value> {
+    all.iter().find(|o| o["source"]["identifier"] == identifier)
+}
+
+#[test]
+fn a_named_context_replaces_the_image_a_from_names() -> Result<(), ConvertError> {
+    let c = convert_with(
+        "FROM alpine\nRUN true\n",
+        with_contexts(&[("alpine", "docker-image://127.0.0.1:5000/base:1")]),
+    )?;
+    let all = ops(&c);
+    // Not pinned, named after the context, on the stage's platform; no Dockerfile location.
+    let image = source_named(&all, "docker-image://127.0.0.1:5000/base:1");
+    let image = image.ok_or_else(|| ConvertError::message(format!("{all:?}")))?;
+    assert_eq!(image["name"], "[context alpine] 127.0.0.1:5000/base:1");
+    assert_eq!(image["platform"], "linux/amd64");
+    assert!(source_named(&all, "docker-image://docker.io/library/alpine:latest").is_none());
+    // The FROM is step 1 even though it shows no name; the image config is inherited, its
+    // ONBUILD trigger included.
+    let names: Vec<Value> = all.iter().map(|o| o["name"].clone()).collect();
+    assert!(
+        names.contains(&json!("[2/3] ONBUILD RUN echo trigger")),
+        "{names:?}"
+    );
+    assert!(names.contains(&json!("[3/3] RUN true")), "{names:?}");
+    assert_eq!(c.image.config.working_dir, "/srv");
+    Ok(())
+}
+
+#[test]
+fn a_stage_with_a_named_context_is_not_built() -> Result<(), ConvertError> {
+    let text = "FROM busybox AS deps\nRUN make deps\nFROM scratch\nCOPY --from=deps /x /x\n";
+    let c = convert_with(text, with_contexts(&[("deps", "local:vendored")]))?;
+    let all = ops(&c);
+    assert!(all.iter().all(|o| o["op"] != "exec"), "{all:?}");
+    let local = source_named(&all, "local://vendored");
+    let local = local.ok_or_else(|| ConvertError::message(format!("{all:?}")))?;
+    assert_eq!(local["name"], "[context deps] load from client");
+    assert_eq!(
+        local["source"]["attrs"]["local.sharedkeyhint"],
+        "context:deps"
+    );
+    // Only what is copied from it is sent; no placeholder is left.
+    assert_eq!(local["source"]["attrs"]["local.followpaths"], r#"["x"]"#);
+    assert!(local["source"]["attrs"]["local.unique"].is_null());
+    Ok(())
+}
+
+#[test]
+fn named_context_lookups_follow_upstream() -> Result<(), ConvertError> {
+    // The platform-qualified key wins; `scratch` is never replaced; an unused context is not
+    // loaded; a RUN on a local context sends all of it.
+    let c = convert_with(
+        "FROM scratch AS s\nFROM src AS build\nRUN ls\nFROM s\nCOPY --from=build / /\n",
+        with_contexts(&[
+            ("src", "local:one"),
+            ("src::linux/amd64", "local:two"),
+            ("scratch", "docker-image://busybox"),
+            ("unused", "docker-image://never"),
+        ]),
+    )?;
+    let all = ops(&c);
+    let two = source_named(&all, "local://two");
+    let two = two.ok_or_else(|| ConvertError::message(format!("{all:?}")))?;
+    assert!(two["source"]["attrs"]["local.followpaths"].is_null());
+    assert!(source_named(&all, "local://one").is_none());
+    assert!(
+        all.iter()
+            .all(|o| o["source"]["identifier"] != "docker-image://docker.io/library/busybox:latest")
+    );
+    // Bad values are errors naming the line that uses them.
+    let bad = convert_with("FROM base\n", with_contexts(&[("base", "nonsense")]));
+    let message = bad.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("invalid context specifier nonsense for base"),
+        "{message}"
+    );
+    Ok(())
+}
+
+#[test]
+fn git_and_http_contexts_as_upstream_loads_them() -> Result<(), ConvertError> {
+    let c = convert_with(
+        "FROM scratch\nCOPY --from=repo /README /\nCOPY --from=file /f /f\n",
+        with_contexts(&[
+            ("repo", "https://example.invalid/org/repo.git#v1:docs"),
+            ("file", "https://example.invalid/f.tar.gz"),
+        ]),
+    )?;
+    let all = ops(&c);
+    let git = source_named(&all, "git://example.invalid/org/repo.git#v1:docs");
+    let git = git.ok_or_else(|| ConvertError::message(format!("{all:?}")))?;
+    assert_eq!(
+        git["name"],
+        "[internal] load git source https://example.invalid/org/repo.git#v1:docs"
+    );
+    let http = source_named(&all, "https://example.invalid/f.tar.gz");
+    let http = http.ok_or_else(|| ConvertError::message(format!("{all:?}")))?;
+    assert_eq!(
+        http["name"],
+        "[context file] https://example.invalid/f.tar.gz"
+    );
+    assert!(http["platform"].is_null());
+    Ok(())
+}

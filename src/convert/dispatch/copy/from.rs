@@ -12,7 +12,8 @@ impl ConvertFileFlag for CopyFrom {
         step: &mut CopyStep<'_>,
     ) -> Result<(), ConvertError> {
         if let Some(from) = &self.0 {
-            step.from = CopySource::Stage(run.stage_state(&from.text, step.span)?);
+            let (state, index) = run.stage_source(&from.text, step.span)?;
+            step.from = CopySource::Stage(state, index);
             // `--from=${BUILDER}` (rustfront dialect, `convert::stage_ref`) shows the stage
             // it selected
             if let Some(value) = run.d.plan.shown_reference(&from.text, from.span.file) {

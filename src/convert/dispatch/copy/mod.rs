@@ -170,7 +170,10 @@ impl StageRun<'_, '_> {
                             self.use_context(&src.text);
                             Some(self.d.context.clone())
                         }
-                        CopySource::Stage(state) => state.clone(),
+                        CopySource::Stage(state, index) => {
+                            self.d.use_stage_path(*index, &src.text);
+                            state.clone()
+                        }
                     };
                     let copy = if step.parents {
                         parents::local_copy(&src.text, dest.clone())
@@ -355,7 +358,8 @@ impl<'a> CopyStep<'a> {
 
 enum CopySource {
     Context,
-    Stage(Option<Output>),
+    /// A stage's (or image's) result, and the stage's index.
+    Stage(Option<Output>, usize),
 }
 
 /// COPY/ADD destination against the working directory, as upstream computes it: `.` and an

@@ -43,6 +43,8 @@ const PROXY_ARGS: [&str; 5] = [
 impl StageRun<'_, '_> {
     pub(super) fn run(&mut self, run: &RunCommand) -> Result<(), ConvertError> {
         let span = run.source.span;
+        // A command may read anything of the stage's tree.
+        self.d.use_stage_path(self.index, "/");
         // Every flag; a new one fails to compile here until it is converted.
         let RunFlags {
             device,

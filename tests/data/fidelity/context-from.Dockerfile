@@ -1,0 +1,3 @@
+FROM busybox
+COPY --from=src /a /a
+RUN echo hi

@@ -1,0 +1,5 @@
+FROM busybox AS base
+RUN echo never
+
+FROM base
+RUN echo hi
