@@ -117,6 +117,26 @@ pub struct ResolvedContext {
     pub session: String,
 }
 
+/// A git repository as upstream loads a git context (`DetectGitContext`): named
+/// `[internal] load git source VALUE`, with the `.git` directory when the URL's query or
+/// `keep_git_dir` asks for it.
+pub fn git_source(git: &GitRef, value: &str, keep_git_dir: bool) -> llb::Output {
+    let mut repo = llb::Git::new(git.remote.clone())
+        .reference(git.reference.clone())
+        .subdir(git.subdir.clone())
+        .meta(llb::OpMeta::new().custom_name(format!("[internal] load git source {value}")));
+    if keep_git_dir || git.keep_git_dir == Some(true) {
+        repo = repo.keep_git_dir();
+    }
+    if !git.checksum.is_empty() {
+        repo = repo.checksum(git.checksum.clone());
+    }
+    if git.submodules == Some(false) {
+        repo = repo.skip_submodules();
+    }
+    repo.build()
+}
+
 /// The familiar form of an image reference as upstream matches context names:
 /// `docker.io/library/alpine:latest` → `alpine`, `docker.io/org/x:1` → `org/x:1`.
 pub fn familiar_name(reference: &str) -> Result<String, String> {

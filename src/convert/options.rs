@@ -71,6 +71,9 @@ pub struct ConvertOptions {
     pub context_local: String,
     /// `.dockerignore` patterns.
     pub excludes: Vec<String>,
+    /// A remote build context's filesystem (a git repository or a URL); `None` reads the
+    /// client's `context` local.
+    pub remote_context: Option<llb::Output>,
     /// Named contexts (`context:NAME[::PLATFORM]` options → value; see
     /// [`contexts`](crate::convert::contexts)).
     pub named_contexts: BTreeMap<String, String>,
@@ -110,6 +113,7 @@ impl ConvertOptions {
             context_local: "context".into(),
             excludes: Vec::new(),
             named_contexts: BTreeMap::new(),
+            remote_context: None,
             llb_caps: None,
             source: Arc::new(SourceMap {
                 filename: filename.into(),

@@ -8,6 +8,7 @@ use super::contexts::ClientSources;
 use super::dockerignore;
 use super::include;
 use super::options::{BuildOptions, OptionError};
+use super::remote;
 use super::subrequests;
 use crate::convert::{self, ConvertError, ConvertOptions, ImageRequest, Plan};
 use crate::dockerfile;
@@ -175,17 +176,18 @@ pub async fn build(
     // As upstream: an unknown capability fails now unless marked `+forward`, in which case
     // it only fails if we end up building ourselves rather than forwarding.
     let pending_caps_error = check_caps(&opts)?;
-    if let Some(url) = &opts.remote_context {
-        return Err(FrontendError::Unsupported(format!(
-            "remote build contexts ({url}) are not supported by this frontend yet"
-        )));
-    }
-
     // Every solve carries the cache imports (BuildKit deduplicates importers).
     let cache_imports = env.cache_imports()?;
+    let remote = match &opts.remote_context {
+        Some(url) => {
+            let settings = (opts.context_keep_git_dir, opts.context_subdir.as_deref());
+            Some(remote::load(client, url, settings, &cache_imports).await?)
+        }
+        None => None,
+    };
     // As upstream, a Dockerfile or context handed over as a frontend input (buildx's inline
     // Dockerfiles, bake's contexts) replaces the local one: not supported yet, so refuse.
-    if caps.has_frontend(gateway::frontend_cap::FRONTEND_INPUTS) {
+    if remote.is_none() && caps.has_frontend(gateway::frontend_cap::FRONTEND_INPUTS) {
         let inputs = client.inputs().await?;
         let used: Vec<&str> = [opts.dockerfile_local.as_str(), "context"]
             .into_iter()
@@ -201,7 +203,17 @@ pub async fn build(
     // Each local may come from its own session (`local-sessionid:<name>`).
     let dockerfile_session = opts.session_for(&opts.dockerfile_local, &env.session_id);
     let context_session = opts.session_for(&opts.convert.context_local, &env.session_id);
-    let loaded = load_dockerfile(client, &opts, dockerfile_session, &cache_imports).await?;
+    let from_remote = remote
+        .as_ref()
+        .filter(|_| !opts.force_local_dockerfile)
+        .map(|r| (r.dockerfile.clone(), r.filename.clone()));
+    let loaded = load_dockerfile(
+        client,
+        &opts,
+        (dockerfile_session, from_remote),
+        &cache_imports,
+    )
+    .await?;
     if let Some(forward) = forward_target(&opts, &loaded.data) {
         if forward.reference.is_empty() {
             return Err(FrontendError::Unsupported(format!(
@@ -232,10 +244,13 @@ pub async fn build(
         local_sessions: opts.local_session_ids.clone(),
         cache_imports: cache_imports.clone(),
     };
-    let excludes = match &loaded.own_ignore {
-        Some(data) => dockerignore::parse(data),
-        None => load_context_ignore(client, &opts, context_session, &cache_imports).await,
+    // As upstream, a remote context is used whole: no .dockerignore applies.
+    let excludes = match (&remote, &loaded.own_ignore) {
+        (Some(_), _) => Vec::new(),
+        (None, Some(data)) => dockerignore::parse(data),
+        (None, None) => load_context_ignore(client, &opts, context_session, &cache_imports).await,
     };
+    let remote_context = remote.map(|r| r.context);
 
     let source = Arc::new(SourceMap {
         filename: loaded.filename.clone(),
@@ -273,6 +288,7 @@ pub async fn build(
         settings.build_platform = build_platform;
         settings.session_id = context_session.to_string();
         settings.excludes = excludes;
+        settings.remote_context = remote_context;
         settings.llb_caps = Some(llb_caps);
         settings.source = Arc::clone(&source);
         let warn = WarnTarget {
@@ -289,7 +305,11 @@ pub async fn build(
     }
     let parsed = dockerfile::parse(&loaded.data).map_err(in_dockerfile)?;
     // INCLUDE (rustfront's own): read the included files; a Dockerfile without is untouched.
-    let includes = if include::needed(&parsed) {
+    let includes = if include::needed(&parsed) && remote_context.is_some() {
+        return Err(FrontendError::Unsupported(
+            "INCLUDE with a remote build context is not supported by this frontend yet".into(),
+        ));
+    } else if include::needed(&parsed) {
         let context = include::Context {
             local: &opts.convert.context_local,
             session: context_session,
@@ -343,6 +363,7 @@ pub async fn build(
     settings.platform_in_names = multi;
     settings.session_id = context_session.to_string();
     settings.excludes = excludes;
+    settings.remote_context = remote_context;
     settings.llb_caps = Some(llb_caps.clone());
     settings.source = Arc::clone(&source);
     settings.max_definition_size = Some(max_request);
@@ -579,27 +600,35 @@ fn check_caps(opts: &BuildOptions) -> Result<Option<FrontendError>, FrontendErro
     Ok(pending)
 }
 
-/// Read the Dockerfile (and its own ignore file) from the client's `dockerfile` local.
+/// Read the Dockerfile (and its own ignore file) from the client's `dockerfile` local, or from
+/// a remote context's source (with the file name a download is saved as).
 async fn load_dockerfile(
     client: &GatewayClient,
     opts: &BuildOptions,
-    session_id: &str,
+    (session_id, remote): (&str, Option<(llb::Output, Option<String>)>),
     cache_imports: &[CacheOptionsEntry],
 ) -> Result<LoadedDockerfile, FrontendError> {
-    let filename = opts.filename.clone();
+    let filename = match &remote {
+        Some((_, Some(name))) => name.clone(),
+        _ => opts.filename.clone(),
+    };
     let ignore_name = format!("{filename}.dockerignore");
     let lowercase = lowercase_fallback(&filename);
     let mut follow = vec![filename.clone(), ignore_name.clone()];
     follow.extend(lowercase.clone());
-    let local = Local::new(opts.dockerfile_local.clone())
-        .session(session_id)
-        .follow_paths(&follow)
-        .shared_key_hint(opts.dockerfile_local.clone())
-        .differ(llb::Differ::None, false)
-        .meta(
-            OpMeta::new().custom_name(format!("[internal] load build definition from {filename}")),
-        )
-        .build();
+    let local = match remote {
+        Some((source, _)) => source,
+        None => Local::new(opts.dockerfile_local.clone())
+            .session(session_id)
+            .follow_paths(&follow)
+            .shared_key_hint(opts.dockerfile_local.clone())
+            .differ(llb::Differ::None, false)
+            .meta(
+                OpMeta::new()
+                    .custom_name(format!("[internal] load build definition from {filename}")),
+            )
+            .build(),
+    };
     let definition = llb::marshal(Some(&local), &MarshalOptions::default())?;
     let ref_id = client.solve(definition, cache_imports, false).await?;
     let (data, filename) = match client.read_file(&ref_id, &filename, None).await {

@@ -6,6 +6,7 @@ mod contexts;
 pub mod dockerignore;
 mod include;
 pub mod options;
+mod remote;
 mod requests;
 pub mod subrequests;
 

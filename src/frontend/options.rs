@@ -65,6 +65,13 @@ pub struct BuildOptions {
     pub required_caps: Vec<String>,
     /// A remote build context URL (`context` option holding a git or http URL).
     pub remote_context: Option<String>,
+    /// `contextsubdir`: the directory of a remote context to build from.
+    pub context_subdir: Option<String>,
+    /// `BUILDKIT_CONTEXT_KEEP_GIT_DIR`: a git context keeps its `.git` directory.
+    pub context_keep_git_dir: bool,
+    /// `dockerfilekey` was given: the Dockerfile comes from that local even with a remote
+    /// context.
+    pub force_local_dockerfile: bool,
     /// `local-sessionid:<local>`: the session a local comes from, when not the build's own.
     pub local_session_ids: BTreeMap<String, String>,
 }
@@ -187,6 +194,11 @@ impl BuildOptions {
             request_id: non_empty("requestid"),
             required_caps: split_list(get("frontend.caps").unwrap_or("")),
             remote_context,
+            context_subdir: get("contextsubdir").map(str::to_string),
+            context_keep_git_dir: get("build-arg:BUILDKIT_CONTEXT_KEEP_GIT_DIR")
+                .and_then(crate::instructions::parse_go_bool)
+                .unwrap_or(false),
+            force_local_dockerfile: opts.contains_key("dockerfilekey"),
             local_session_ids,
         })
     }

@@ -10,7 +10,7 @@ mod run;
 #[cfg(test)]
 mod tests;
 
-use crate::convert::contexts::ContextSource;
+use crate::convert::contexts::{ContextSource, git_source};
 use crate::convert::env::EnvList;
 use crate::convert::image::Image;
 use crate::convert::limits::{Budget, definition_too_large};
@@ -19,7 +19,6 @@ use crate::convert::outline::{Capture, Outline, OutlineArg};
 use crate::convert::plan::{Base, ImageRequest, Plan};
 use crate::convert::{ConvertError, ConvertOptions, Converted, Resolved};
 use crate::dockerfile::Span;
-use crate::instructions::GitRef;
 use crate::instructions::{ArgCommand, Command, ShellDependentCmdLine};
 use crate::lint::{IgnoreMatcher, Linter, Warning, rules};
 use crate::llb::{self, Local, OpMeta, Output, Platform};
@@ -74,8 +73,12 @@ pub fn outline_reporting(
     (result, lint.into_warnings())
 }
 
-/// The build context's local source, sending only `follow_paths` when given.
+/// The build context's local source, sending only `follow_paths` when given (a remote
+/// context is used whole, as upstream does).
 fn context_source(opts: &ConvertOptions, follow_paths: Option<&[String]>) -> Output {
+    if let Some(remote) = &opts.remote_context {
+        return remote.clone();
+    }
     let mut local = Local::new(opts.context_local.clone())
         .session(opts.session_id.clone())
         .exclude_patterns(&opts.excludes)
@@ -597,7 +600,7 @@ impl<'a> Dispatcher<'a> {
                         .build(),
                 )
             }
-            ContextSource::Git(git, value) => Some(git_context(git, value)),
+            ContextSource::Git(git, value) => Some(git_source(git, value, false)),
             ContextSource::Http(url) => {
                 Some(llb::Http::new(url.clone()).meta(named(url.clone())).build())
             }
@@ -1058,24 +1061,6 @@ fn roots(plan: &Plan) -> Vec<usize> {
         }
     }
     roots
-}
-
-/// A git named context, as upstream loads one (`[internal] load git source VALUE`).
-fn git_context(git: &GitRef, value: &str) -> Output {
-    let mut repo = llb::Git::new(git.remote.clone())
-        .reference(git.reference.clone())
-        .subdir(git.subdir.clone())
-        .meta(OpMeta::new().custom_name(format!("[internal] load git source {value}")));
-    if git.keep_git_dir == Some(true) {
-        repo = repo.keep_git_dir();
-    }
-    if !git.checksum.is_empty() {
-        repo = repo.checksum(git.checksum.clone());
-    }
-    if git.submodules == Some(false) {
-        repo = repo.skip_submodules();
-    }
-    repo.build()
 }
 
 /// For each stage, how many reachable stages are built `FROM` it.

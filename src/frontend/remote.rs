@@ -1,0 +1,191 @@
+//! Remote build contexts (`docker buildx build <git URL | https URL>`: the `context` option
+//! holds the URL), loaded as dockerui's `initContext` does:
+//!
+//! - a git URL is checked out (`#ref:subdir`, the query form, `BUILDKIT_CONTEXT_KEEP_GIT_DIR`);
+//! - an http(s) URL is downloaded as `context`: an archive (gzip, bzip2, xz, tar) is unpacked
+//!   and is the context, anything else is the Dockerfile itself;
+//! - `contextsubdir` narrows the context (not the Dockerfile's source) to a directory.
+//!
+//! The Dockerfile is read from the remote context unless `dockerfilekey` names a local.
+
+use super::FrontendError;
+use crate::convert::contexts::git_source;
+use crate::gateway::{CacheOptionsEntry, FileRange, GatewayClient};
+use crate::instructions::{GitSource, parse_git_ref};
+use crate::llb::{self, Copy, FileOp, Http, MarshalOptions, OpMeta, Output};
+
+/// The name a downloaded context is saved as.
+const DOWNLOAD: &str = "context";
+
+/// A loaded remote context.
+pub(super) struct RemoteContext {
+    /// What the build's `COPY`/`ADD` read.
+    pub context: Output,
+    /// Where the Dockerfile is read from.
+    pub dockerfile: Output,
+    /// The Dockerfile's name there when the download is the Dockerfile itself.
+    pub filename: Option<String>,
+}
+
+/// Loads the remote context `url` (solving the download to look at its first bytes).
+pub(super) async fn load(
+    client: &GatewayClient,
+    url: &str,
+    (keep_git_dir, subdir): (bool, Option<&str>),
+    cache_imports: &[CacheOptionsEntry],
+) -> Result<RemoteContext, FrontendError> {
+    let (context, filename) = match parse_git_ref(url) {
+        GitSource::Invalid(message) => return Err(FrontendError::Unsupported(message)),
+        GitSource::Git(git) => (git_source(&git, url, keep_git_dir), None),
+        GitSource::NotGit if url.starts_with("http://") || url.starts_with("https://") => {
+            download(client, url, cache_imports).await?
+        }
+        GitSource::NotGit => {
+            return Err(FrontendError::Unsupported(format!(
+                "remote build contexts ({url}) are not supported by this frontend yet"
+            )));
+        }
+    };
+    let dockerfile = context.clone();
+    let context = match subdir {
+        Some(dir) => {
+            let copy = Copy {
+                dir_copy_contents: true,
+                ..Copy::new(dir, "/")
+            };
+            FileOp::new(None).copy(Some(context), copy).build()?
+        }
+        None => context,
+    };
+    Ok(RemoteContext {
+        context,
+        dockerfile,
+        filename,
+    })
+}
+
+/// Downloads `url`: an archive becomes the unpacked context, anything else is the Dockerfile.
+async fn download(
+    client: &GatewayClient,
+    url: &str,
+    cache_imports: &[CacheOptionsEntry],
+) -> Result<(Output, Option<String>), FrontendError> {
+    let http = Http::new(url)
+        .filename(DOWNLOAD)
+        .meta(OpMeta::new().custom_name("[internal] load remote build context"))
+        .build();
+    let definition = llb::marshal(Some(&http), &MarshalOptions::default())?;
+    let ref_id = client
+        .solve(definition, cache_imports, false)
+        .await
+        .map_err(|e| {
+            FrontendError::Unsupported(format!("failed to resolve httpcontext: {}", e.message()))
+        })?;
+    let range = FileRange {
+        offset: 0,
+        length: 1024,
+    };
+    let header = client
+        .read_file(&ref_id, DOWNLOAD, Some(range))
+        .await
+        .map_err(|e| {
+            FrontendError::Unsupported(format!(
+                "failed to read downloaded context: {}",
+                e.message()
+            ))
+        })?;
+    if is_archive(&header) {
+        let copy = Copy {
+            attempt_unpack: true,
+            ..Copy::new(format!("/{DOWNLOAD}"), "/")
+        };
+        Ok((FileOp::new(None).copy(Some(http), copy).build()?, None))
+    } else {
+        Ok((http, Some(DOWNLOAD.to_string())))
+    }
+}
+
+/// Whether `header` (the first bytes of a download) starts an archive BuildKit unpacks:
+/// bzip2, gzip or xz magic, or a valid tar header.
+fn is_archive(header: &[u8]) -> bool {
+    const MAGIC: [&[u8]; 3] = [
+        &[0x42, 0x5A, 0x68],
+        &[0x1F, 0x8B, 0x08],
+        &[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00],
+    ];
+    MAGIC.iter().any(|m| header.starts_with(m)) || is_tar_header(header)
+}
+
+/// A 512-byte tar header whose checksum field matches its bytes (the check Go's tar reader
+/// makes; an all-zero block is the end of an archive, not a header).
+fn is_tar_header(header: &[u8]) -> bool {
+    let Some(block) = header.get(..512) else {
+        return false;
+    };
+    if block.iter().all(|&b| b == 0) {
+        return false;
+    }
+    let field = &block[148..156];
+    let text: String = field
+        .iter()
+        .take_while(|&&b| b != 0)
+        .map(|&b| b as char)
+        .collect();
+    let Ok(expected) = u64::from_str_radix(text.trim(), 8) else {
+        return false;
+    };
+    let unsigned: u64 = block
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
+        .sum();
+    let signed: i64 = block
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                i64::from(b as i8)
+            }
+        })
+        .sum();
+    expected == unsigned || i64::try_from(expected).is_ok_and(|e| e == signed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tar_header(name: &str) -> Vec<u8> {
+        let mut block = vec![0u8; 512];
+        block[..name.len()].copy_from_slice(name.as_bytes());
+        block[100..107].copy_from_slice(b"0000644");
+        block[124..135].copy_from_slice(b"00000000000");
+        block[156] = b'0';
+        block[257..263].copy_from_slice(b"ustar\0");
+        block[148..156].copy_from_slice(b"        ");
+        let sum: u32 = block.iter().map(|&b| u32::from(b)).sum();
+        block[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        block
+    }
+
+    #[test]
+    fn archives_are_recognised_as_upstream_does() {
+        assert!(is_archive(&[0x1F, 0x8B, 0x08, 0, 0]));
+        assert!(is_archive(b"BZh91AY"));
+        assert!(is_archive(&[0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00, 1]));
+        assert!(is_archive(&tar_header("Dockerfile")));
+        let mut corrupt = tar_header("Dockerfile");
+        corrupt[0] = b'X';
+        assert!(!is_archive(&corrupt));
+        assert!(!is_archive(b"FROM busybox\nRUN true\n"));
+        assert!(!is_archive(&[0u8; 1024]));
+    }
+}
