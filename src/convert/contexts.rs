@@ -137,6 +137,38 @@ pub fn git_source(git: &GitRef, value: &str, keep_git_dir: bool) -> llb::Output 
     repo.build()
 }
 
+/// What a git source asks of the daemon that BuildKit 0.8 lacks (a subdirectory, a checksum,
+/// skipping submodules): the message for the first missing cap, so that it is refused rather
+/// than sent to a daemon that fails on it (BuildKit 0.8 even crashes on a subdirectory).
+/// `keep_git_dir`/`checksum` are the effective settings (flags and URL combined).
+pub fn git_unsupported(
+    git: &GitRef,
+    checksum: bool,
+    has_cap: impl Fn(&str) -> bool,
+) -> Option<String> {
+    let needs = [
+        (
+            !git.subdir.is_empty(),
+            llb::caps::SOURCE_GIT_SUBDIR,
+            "a subdirectory (#ref:dir)",
+        ),
+        (checksum, llb::caps::SOURCE_GIT_CHECKSUM, "a checksum"),
+        (
+            git.submodules == Some(false),
+            llb::caps::SOURCE_GIT_SKIP_SUBMODULES,
+            "submodules=false",
+        ),
+    ];
+    needs
+        .into_iter()
+        .find(|(wanted, cap, _)| *wanted && !has_cap(cap))
+        .map(|(_, cap, what)| {
+            format!(
+                "a git source with {what} needs a newer BuildKit (this one lacks the {cap} cap)"
+            )
+        })
+}
+
 /// The familiar form of an image reference as upstream matches context names:
 /// `docker.io/library/alpine:latest` → `alpine`, `docker.io/org/x:1` → `org/x:1`.
 pub fn familiar_name(reference: &str) -> Result<String, String> {

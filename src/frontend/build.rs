@@ -181,7 +181,8 @@ pub async fn build(
     let remote = match &opts.remote_context {
         Some(url) => {
             let settings = (opts.context_keep_git_dir, opts.context_subdir.as_deref());
-            Some(remote::load(client, url, settings, &cache_imports).await?)
+            let daemon_caps: Caps = caps.llb_caps().map(str::to_string).collect();
+            Some(remote::load(client, url, settings, &daemon_caps, &cache_imports).await?)
         }
         None => None,
     };

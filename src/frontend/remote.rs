@@ -9,10 +9,10 @@
 //! The Dockerfile is read from the remote context unless `dockerfilekey` names a local.
 
 use super::FrontendError;
-use crate::convert::contexts::git_source;
+use crate::convert::contexts::{git_source, git_unsupported};
 use crate::gateway::{CacheOptionsEntry, FileRange, GatewayClient};
 use crate::instructions::{GitSource, parse_git_ref};
-use crate::llb::{self, Copy, FileOp, Http, MarshalOptions, OpMeta, Output};
+use crate::llb::{self, Caps, Copy, FileOp, Http, MarshalOptions, OpMeta, Output};
 
 /// The name a downloaded context is saved as.
 const DOWNLOAD: &str = "context";
@@ -32,11 +32,20 @@ pub(super) async fn load(
     client: &GatewayClient,
     url: &str,
     (keep_git_dir, subdir): (bool, Option<&str>),
+    caps: &Caps,
     cache_imports: &[CacheOptionsEntry],
 ) -> Result<RemoteContext, FrontendError> {
     let (context, filename) = match parse_git_ref(url) {
         GitSource::Invalid(message) => return Err(FrontendError::Unsupported(message)),
-        GitSource::Git(git) => (git_source(&git, url, keep_git_dir), None),
+        GitSource::Git(git) => {
+            let has_cap = |cap: &str| caps.contains(cap);
+            if let Some(message) = git_unsupported(&git, !git.checksum.is_empty(), has_cap) {
+                return Err(FrontendError::Unsupported(format!(
+                    "remote build context {url}: {message}"
+                )));
+            }
+            (git_source(&git, url, keep_git_dir), None)
+        }
         GitSource::NotGit if url.starts_with("http://") || url.starts_with("https://") => {
             download(client, url, cache_imports).await?
         }

@@ -10,7 +10,7 @@ mod run;
 #[cfg(test)]
 mod tests;
 
-use crate::convert::contexts::{ContextSource, git_source};
+use crate::convert::contexts::{ContextSource, git_source, git_unsupported};
 use crate::convert::env::EnvList;
 use crate::convert::image::Image;
 use crate::convert::limits::{Budget, definition_too_large};
@@ -600,7 +600,16 @@ impl<'a> Dispatcher<'a> {
                         .build(),
                 )
             }
-            ContextSource::Git(git, value) => Some(git_source(git, value, false)),
+            ContextSource::Git(git, value) => {
+                let has_cap = |cap: &str| self.opts.has_cap(cap);
+                if let Some(message) = git_unsupported(git, !git.checksum.is_empty(), has_cap) {
+                    return Err(ConvertError::at(
+                        span,
+                        format!("named context {key}: {message}"),
+                    ));
+                }
+                Some(git_source(git, value, false))
+            }
             ContextSource::Http(url) => {
                 Some(llb::Http::new(url.clone()).meta(named(url.clone())).build())
             }

@@ -15,6 +15,7 @@ mod unpack;
 use super::StageRun;
 use super::run::INLINE_DOCUMENT;
 use crate::convert::ConvertError;
+use crate::convert::contexts::git_unsupported;
 use crate::dockerfile::Span;
 use crate::instructions::{
     AddCommand, AddFlags, CopyCommand, CopyFlags, GitSource, SourcesAndDest, parse_git_ref,
@@ -125,6 +126,10 @@ impl StageRun<'_, '_> {
                     }
                     if !git.checksum.is_empty() {
                         checksum = Some(git.checksum.clone());
+                    }
+                    let has_cap = |cap: &str| self.d.opts.has_cap(cap);
+                    if let Some(message) = git_unsupported(&git, checksum.is_some(), has_cap) {
+                        return Err(err(message));
                     }
                     let mut repo = Git::new(git.remote.clone())
                         .reference(git.reference.clone())
