@@ -818,6 +818,14 @@ def cases() -> list[Case]:
             absent=["/repo/.git"],
         ),
         Case(
+            "named-context-oci", ca / "named-context-oci",
+            extra=["--build-context", "base=oci-layout://{{OCI_LAYOUT}}"],
+            fails={"builtin@bookworm": "unsupported frontend capability moby.buildkit.frontend.contexts",
+                   "dockerfile@bookworm": "needs a BuildKit that loads OCI layouts (v0.11 or later)"},
+            fail_line=3,
+            present={"/found.txt": {}, "/bin/busybox": {}},
+        ),
+        Case(
             # docker buildx build <git URL>: the Dockerfile and the context come from the repository
             "remote-git", GIT_REPOS / "hello", url=f"{GIT_URL}/hello.git#v1",
             present={"/ctx/README.txt": {}, "/ctx/docs/guide.txt": {}, "/ctx/Dockerfile": {}, "/ctx-list.txt": {}},
@@ -929,6 +937,19 @@ class Harness:
             if name == "BUSYBOX_DIGEST":
                 # what setup.sh pushed; the digest changes with every provisioning
                 self._placeholders[name] = registry_digest("busybox", "latest")
+            elif name == "OCI_LAYOUT":
+                # busybox:local saved by Docker 26 (an OCI layout) into a directory: <dir>@<manifest digest>
+                layout = self.tmp / "oci-layout"
+                layout.mkdir()
+                tar = self.tmp / "oci-layout.tar"
+                docker(known_daemons()["trixie"], "save", "busybox:local", "-o", str(tar))
+                with tarfile.open(tar) as t:
+                    if hasattr(tarfile, "data_filter"):
+                        t.extractall(layout, filter="data")
+                    else:  # Python < 3.11.4: a docker save archive of our own
+                        t.extractall(layout)
+                index = json.loads((layout / "index.json").read_text())
+                self._placeholders[name] = f"{layout}@{index['manifests'][0]['digest']}"
             else:
                 raise RuntimeError(f"unknown placeholder {{{{{name}}}}}")
         return self._placeholders[name]
@@ -975,6 +996,11 @@ class Harness:
             self.report.fail(d.name, check, "cannot prepare the case", str(e))
             return
         extra = [x.replace("{case}", str(case.ctx)) for x in case.extra]
+        try:
+            extra = [PLACEHOLDER_RE.sub(lambda m: self.placeholder(m.group(1)), x) for x in extra]
+        except (RuntimeError, OSError, KeyError, ValueError, tarfile.TarError) as e:
+            self.report.fail(d.name, check, "cannot prepare the case", str(e))
+            return
         kw = {"target": case.target, "build_args": case.build_args, "extra": extra}
         want_a, want_b = self.expected_failure(case, d, fa), self.expected_failure(case, d, fb)
         a = build(d, ctx, ta, fa, **kw)
