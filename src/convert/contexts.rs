@@ -10,6 +10,8 @@
 
 use std::collections::BTreeMap;
 
+use super::ConvertError;
+use super::plan::{Base, PlannedStage};
 use crate::instructions::{GitRef, GitSource, parse_git_ref};
 use crate::llb::{self, Platform};
 
@@ -245,6 +247,59 @@ impl<'a> NamedContexts<'a> {
         };
         Ok(Some(index))
     }
+}
+
+/// A stage whose `AS` name has a named context becomes that context: its FROM and
+/// instructions are dropped (upstream never dispatches them).
+pub(super) fn replace_stages(
+    planned: &mut [PlannedStage],
+    contexts: &mut NamedContexts<'_>,
+    target_platform: Option<&Platform>,
+) -> Result<(), ConvertError> {
+    for stage in planned.iter_mut() {
+        let Some(name) = stage.stage.name.clone() else {
+            continue;
+        };
+        let span = stage.stage.source.span;
+        let platform = stage.platform.as_ref().or(target_platform);
+        let found = contexts
+            .lookup(&name, platform)
+            .map_err(|e| ConvertError::at(span, e))?;
+        if let Some(context) = found {
+            stage.base = Base::Context {
+                context,
+                replaced: true,
+            };
+            stage.stage.commands.clear();
+        }
+    }
+    Ok(())
+}
+
+/// An image a FROM, `COPY --from` or `--mount from=` names is replaced by the named context
+/// of its familiar name, for the platform the stage is built for.
+pub(super) fn replace_images(
+    planned: &mut [PlannedStage],
+    contexts: &mut NamedContexts<'_>,
+    target_platform: &Platform,
+) -> Result<(), ConvertError> {
+    for stage in planned.iter_mut() {
+        let Base::Image(reference) = &stage.base else {
+            continue;
+        };
+        let span = stage.stage.source.span;
+        let platform = stage.platform.as_ref().unwrap_or(target_platform);
+        let found = contexts
+            .lookup(reference, Some(platform))
+            .map_err(|e| ConvertError::at(span, e))?;
+        if let Some(context) = found {
+            stage.base = Base::Context {
+                context,
+                replaced: false,
+            };
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -7,18 +7,18 @@ use std::sync::Arc;
 use super::contexts::ClientSources;
 use super::dockerignore;
 use super::include;
+use super::load::{load_context_ignore, load_dockerfile};
 use super::options::{BuildOptions, OptionError};
 use super::remote;
 use super::subrequests;
 use crate::convert::{self, ConvertError, ConvertOptions, ImageRequest, Plan};
 use crate::dockerfile;
 use crate::gateway::{
-    self, CacheOptionsEntry, FrontendEnv, GatewayClient, GatewayError, PlatformImage,
-    result::ResultError,
+    self, FrontendEnv, GatewayClient, GatewayError, PlatformImage, result::ResultError,
 };
 use crate::instructions::include::Includes;
 use crate::lint;
-use crate::llb::{self, Caps, Local, MarshalOptions, OpMeta, Platform, SourceMap, pb};
+use crate::llb::{self, Caps, MarshalOptions, Platform, SourceMap, pb};
 use crate::proto::google::rpc::Status as RpcStatus;
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
@@ -154,16 +154,6 @@ pub(super) async fn send_warning(
         })
         .await?;
     Ok(())
-}
-
-/// The Dockerfile as loaded from the client.
-pub(super) struct LoadedDockerfile {
-    pub(super) data: Vec<u8>,
-    pub(super) filename: String,
-    /// `<Dockerfile>.dockerignore`, when it exists.
-    own_ignore: Option<Vec<u8>>,
-    /// The op that loaded it (warnings about the Dockerfile are attached to it).
-    pub(super) digest: String,
 }
 
 /// Run the build and produce the result to return.
@@ -601,99 +591,6 @@ fn check_caps(opts: &BuildOptions) -> Result<Option<FrontendError>, FrontendErro
     Ok(pending)
 }
 
-/// Read the Dockerfile (and its own ignore file) from the client's `dockerfile` local, or from
-/// a remote context's source (with the file name a download is saved as).
-async fn load_dockerfile(
-    client: &GatewayClient,
-    opts: &BuildOptions,
-    (session_id, remote): (&str, Option<(llb::Output, Option<String>)>),
-    cache_imports: &[CacheOptionsEntry],
-) -> Result<LoadedDockerfile, FrontendError> {
-    let filename = match &remote {
-        Some((_, Some(name))) => name.clone(),
-        _ => opts.filename.clone(),
-    };
-    let ignore_name = format!("{filename}.dockerignore");
-    let lowercase = lowercase_fallback(&filename);
-    let mut follow = vec![filename.clone(), ignore_name.clone()];
-    follow.extend(lowercase.clone());
-    let local = match remote {
-        Some((source, _)) => source,
-        None => Local::new(opts.dockerfile_local.clone())
-            .session(session_id)
-            .follow_paths(&follow)
-            .shared_key_hint(opts.dockerfile_local.clone())
-            .differ(llb::Differ::None, false)
-            .meta(
-                OpMeta::new()
-                    .custom_name(format!("[internal] load build definition from {filename}")),
-            )
-            .build(),
-    };
-    let definition = llb::marshal(Some(&local), &MarshalOptions::default())?;
-    let ref_id = client.solve(definition, cache_imports, false).await?;
-    let (data, filename) = match client.read_file(&ref_id, &filename, None).await {
-        Ok(data) => (data, filename),
-        Err(first) => match lowercase {
-            Some(lower) => match client.read_file(&ref_id, &lower, None).await {
-                Ok(data) => (data, lower),
-                Err(_) => return Err(FrontendError::ReadDockerfile(first)),
-            },
-            None => return Err(FrontendError::ReadDockerfile(first)),
-        },
-    };
-    if data.is_empty() {
-        return Err(FrontendError::Unsupported(
-            "the Dockerfile cannot be empty".into(),
-        ));
-    }
-    let own_ignore = client.read_file(&ref_id, &ignore_name, None).await.ok();
-    Ok(LoadedDockerfile {
-        data,
-        filename,
-        own_ignore,
-        digest: local.digest().to_string(),
-    })
-}
-
-/// `dir/dockerfile` when the name is `dir/Dockerfile`.
-fn lowercase_fallback(filename: &str) -> Option<String> {
-    let (dir, base) = filename.rsplit_once('/').unwrap_or(("", filename));
-    (base == "Dockerfile").then(|| {
-        if dir.is_empty() {
-            "dockerfile".to_string()
-        } else {
-            format!("{dir}/dockerfile")
-        }
-    })
-}
-
-/// The context's `.dockerignore`; a missing or unreadable file means no excludes.
-async fn load_context_ignore(
-    client: &GatewayClient,
-    opts: &BuildOptions,
-    session_id: &str,
-    cache_imports: &[CacheOptionsEntry],
-) -> Vec<String> {
-    let local = Local::new(opts.convert.context_local.clone())
-        .session(session_id)
-        .follow_paths(&[".dockerignore".to_string()])
-        .shared_key_hint(format!("{}-.dockerignore", opts.convert.context_local))
-        .differ(llb::Differ::None, false)
-        .meta(OpMeta::new().custom_name("[internal] load .dockerignore"))
-        .build();
-    let Ok(definition) = llb::marshal(Some(&local), &MarshalOptions::default()) else {
-        return Vec::new();
-    };
-    let Ok(ref_id) = client.solve(definition, cache_imports, false).await else {
-        return Vec::new();
-    };
-    match client.read_file(&ref_id, ".dockerignore", None).await {
-        Ok(data) => dockerignore::parse(&data),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// Another frontend the build must go to, with the `cmdline` to pass.
 struct Forward {
     reference: String,
@@ -778,19 +675,6 @@ mod tests {
             forward_target(&opts(&[("build-arg:BUILDKIT_SYNTAX", "x/y:1")]), b"FROM a").unwrap();
         assert_eq!(by_arg.reference, "x/y:1");
         assert!(forward_target(&opts(&[]), b"FROM x\n").is_none());
-    }
-
-    #[test]
-    fn lowercase_dockerfile_fallback() {
-        assert_eq!(
-            lowercase_fallback("Dockerfile").as_deref(),
-            Some("dockerfile")
-        );
-        assert_eq!(
-            lowercase_fallback("a/Dockerfile").as_deref(),
-            Some("a/dockerfile")
-        );
-        assert_eq!(lowercase_fallback("Dockerfile.dev"), None);
     }
 
     #[test]

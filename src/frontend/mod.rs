@@ -5,6 +5,7 @@ mod build;
 mod contexts;
 pub mod dockerignore;
 mod include;
+mod load;
 pub mod options;
 mod remote;
 mod requests;

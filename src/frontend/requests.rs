@@ -3,8 +3,9 @@
 //! `convert`, the encodings from [`super::subrequests`].
 
 use super::FrontendError;
-use super::build::{LoadedDockerfile, PlatformError, WarnTarget, resolve_plan, send_warning};
+use super::build::{PlatformError, WarnTarget, resolve_plan, send_warning};
 use super::contexts::ClientSources;
+use super::load::LoadedDockerfile;
 use super::subrequests::{graph, lint, outline, targets};
 use crate::convert::graph::StageGraph;
 use crate::convert::{self, ConvertOptions, LintReport, Plan};

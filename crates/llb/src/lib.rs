@@ -141,6 +141,7 @@ mod graph;
 mod marshal;
 mod merge;
 pub mod platform;
+mod reference;
 mod source;
 mod substitute;
 
@@ -157,9 +158,8 @@ pub use graph::{
 pub use marshal::{MarshalOptions, marshal};
 pub use merge::{diff, merge};
 pub use platform::Platform;
-pub use source::{
-    Differ, Git, Http, Image, Local, OciLayout, ResolveMode, go_html_escape, normalize_image_ref,
-};
+pub use reference::normalize_image_ref;
+pub use source::{Differ, Git, Http, Image, Local, OciLayout, ResolveMode, go_html_escape};
 pub use substitute::substitute;
 
 /// The `PATH` a Linux container gets when its image sets none.

@@ -1,0 +1,130 @@
+//! Loading what a build reads before it converts: the Dockerfile (with its own
+//! `<name>.dockerignore`) and the context's `.dockerignore`, as dockerui's `ReadEntrypoint`
+//! and `DockerIgnorePatterns` do.
+
+use super::FrontendError;
+use super::dockerignore;
+use super::options::BuildOptions;
+use crate::gateway::{CacheOptionsEntry, GatewayClient};
+use crate::llb::{self, Local, MarshalOptions, OpMeta};
+
+/// The Dockerfile as loaded from the client.
+pub(super) struct LoadedDockerfile {
+    pub(super) data: Vec<u8>,
+    pub(super) filename: String,
+    /// `<Dockerfile>.dockerignore`, when it exists.
+    pub(super) own_ignore: Option<Vec<u8>>,
+    /// The op that loaded it (warnings about the Dockerfile are attached to it).
+    pub(super) digest: String,
+}
+
+/// Read the Dockerfile (and its own ignore file) from the client's `dockerfile` local, or from
+/// a remote context's source (with the file name a download is saved as).
+pub(super) async fn load_dockerfile(
+    client: &GatewayClient,
+    opts: &BuildOptions,
+    (session_id, remote): (&str, Option<(llb::Output, Option<String>)>),
+    cache_imports: &[CacheOptionsEntry],
+) -> Result<LoadedDockerfile, FrontendError> {
+    let filename = match &remote {
+        Some((_, Some(name))) => name.clone(),
+        _ => opts.filename.clone(),
+    };
+    let ignore_name = format!("{filename}.dockerignore");
+    let lowercase = lowercase_fallback(&filename);
+    let mut follow = vec![filename.clone(), ignore_name.clone()];
+    follow.extend(lowercase.clone());
+    let local = match remote {
+        Some((source, _)) => source,
+        None => Local::new(opts.dockerfile_local.clone())
+            .session(session_id)
+            .follow_paths(&follow)
+            .shared_key_hint(opts.dockerfile_local.clone())
+            .differ(llb::Differ::None, false)
+            .meta(
+                OpMeta::new()
+                    .custom_name(format!("[internal] load build definition from {filename}")),
+            )
+            .build(),
+    };
+    let definition = llb::marshal(Some(&local), &MarshalOptions::default())?;
+    let ref_id = client.solve(definition, cache_imports, false).await?;
+    let (data, filename) = match client.read_file(&ref_id, &filename, None).await {
+        Ok(data) => (data, filename),
+        Err(first) => match lowercase {
+            Some(lower) => match client.read_file(&ref_id, &lower, None).await {
+                Ok(data) => (data, lower),
+                Err(_) => return Err(FrontendError::ReadDockerfile(first)),
+            },
+            None => return Err(FrontendError::ReadDockerfile(first)),
+        },
+    };
+    if data.is_empty() {
+        return Err(FrontendError::Unsupported(
+            "the Dockerfile cannot be empty".into(),
+        ));
+    }
+    let own_ignore = client.read_file(&ref_id, &ignore_name, None).await.ok();
+    Ok(LoadedDockerfile {
+        data,
+        filename,
+        own_ignore,
+        digest: local.digest().to_string(),
+    })
+}
+
+/// `dir/dockerfile` when the name is `dir/Dockerfile`.
+pub(super) fn lowercase_fallback(filename: &str) -> Option<String> {
+    let (dir, base) = filename.rsplit_once('/').unwrap_or(("", filename));
+    (base == "Dockerfile").then(|| {
+        if dir.is_empty() {
+            "dockerfile".to_string()
+        } else {
+            format!("{dir}/dockerfile")
+        }
+    })
+}
+
+/// The context's `.dockerignore`; a missing or unreadable file means no excludes.
+pub(super) async fn load_context_ignore(
+    client: &GatewayClient,
+    opts: &BuildOptions,
+    session_id: &str,
+    cache_imports: &[CacheOptionsEntry],
+) -> Vec<String> {
+    let local = Local::new(opts.convert.context_local.clone())
+        .session(session_id)
+        .follow_paths(&[".dockerignore".to_string()])
+        .shared_key_hint(format!("{}-.dockerignore", opts.convert.context_local))
+        .differ(llb::Differ::None, false)
+        .meta(OpMeta::new().custom_name("[internal] load .dockerignore"))
+        .build();
+    let Ok(definition) = llb::marshal(Some(&local), &MarshalOptions::default()) else {
+        return Vec::new();
+    };
+    let Ok(ref_id) = client.solve(definition, cache_imports, false).await else {
+        return Vec::new();
+    };
+    match client.read_file(&ref_id, ".dockerignore", None).await {
+        Ok(data) => dockerignore::parse(&data),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercase_dockerfile_fallback() {
+        assert_eq!(
+            lowercase_fallback("Dockerfile").as_deref(),
+            Some("dockerfile")
+        );
+        assert_eq!(
+            lowercase_fallback("a/Dockerfile").as_deref(),
+            Some("a/dockerfile")
+        );
+        assert_eq!(lowercase_fallback("Dockerfile.dev"), None);
+    }
+}
