@@ -4,6 +4,10 @@
 //! known yet: only the CSV syntax and the `from` key are checked, and only `from` is kept) and
 //! once per build with an expander, when every key is expanded and validated.
 
+mod kind;
+
+pub use kind::{MountType, ShareMode};
+
 use super::RunFlag;
 use crate::dockerfile::Word;
 use crate::instructions::csv::split_record;
@@ -48,75 +52,6 @@ impl RunFlag for Mounts {
             .iter()
             .filter_map(|m| m.from.clone().filter(|f| !f.is_empty()))
             .collect()
-    }
-}
-
-/// `type=` of a mount.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MountType {
-    #[default]
-    Bind,
-    Cache,
-    Tmpfs,
-    Secret,
-    Ssh,
-}
-
-impl MountType {
-    pub const ALL: [MountType; 5] = [
-        MountType::Bind,
-        MountType::Cache,
-        MountType::Tmpfs,
-        MountType::Secret,
-        MountType::Ssh,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MountType::Bind => "bind",
-            MountType::Cache => "cache",
-            MountType::Tmpfs => "tmpfs",
-            MountType::Secret => "secret",
-            MountType::Ssh => "ssh",
-        }
-    }
-
-    /// Case-insensitive.
-    pub fn parse(value: &str) -> Option<Self> {
-        let lower = value.to_lowercase();
-        Self::ALL.into_iter().find(|t| t.as_str() == lower)
-    }
-}
-
-impl std::fmt::Display for MountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// `sharing=` of a cache mount.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ShareMode {
-    Shared,
-    Private,
-    Locked,
-}
-
-impl ShareMode {
-    pub const ALL: [ShareMode; 3] = [ShareMode::Shared, ShareMode::Private, ShareMode::Locked];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ShareMode::Shared => "shared",
-            ShareMode::Private => "private",
-            ShareMode::Locked => "locked",
-        }
-    }
-
-    /// Case-insensitive.
-    pub fn parse(value: &str) -> Option<Self> {
-        let lower = value.to_lowercase();
-        Self::ALL.into_iter().find(|m| m.as_str() == lower)
     }
 }
 
@@ -257,7 +192,7 @@ pub fn parse_mount(
                 m.required = parse_bool(&key, &value)?;
             }
             "size" => {
-                if m.kind != MountType::Tmpfs {
+                if !m.kind.allows_size() {
                     return Err(unexpected_key_for_type(&key, m.kind));
                 }
                 m.size_limit =
@@ -311,11 +246,7 @@ pub fn parse_mount(
 }
 
 fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), InvalidInput> {
-    let file_info_allowed = matches!(
-        m.kind,
-        MountType::Secret | MountType::Ssh | MountType::Cache
-    );
-    if !file_info_allowed {
+    if !m.kind.allows_file_info() {
         for (key, set) in [
             ("mode", m.mode.is_some()),
             ("uid", m.uid.is_some()),
@@ -330,25 +261,12 @@ fn validate(m: &mut Mount, ro_auto: bool) -> Result<(), InvalidInput> {
         }
     }
     if ro_auto {
-        m.read_only = !matches!(m.kind, MountType::Cache | MountType::Tmpfs);
+        m.read_only = m.kind.read_only_by_default();
     }
     if m.kind == MountType::Secret {
-        if m.from.is_some() {
-            return Err(InvalidInput::new("secret mount should not have a from"));
-        }
-        if m.sharing.is_some() {
-            return Err(InvalidInput::new("secret mount should not define sharing"));
-        }
-        if m.source.is_none() && m.target.is_none() && m.id.is_none() {
-            return Err(InvalidInput::new(
-                "invalid secret mount. one of source, target required",
-            ));
-        }
-        if m.source.is_some() && m.id.is_some() {
-            return Err(InvalidInput::new("both source and id can't be set"));
-        }
+        kind::validate_secret(m)?;
     }
-    if m.sharing.is_some() && m.kind != MountType::Cache {
+    if m.sharing.is_some() && !m.kind.allows_sharing() {
         return Err(InvalidInput(format!(
             "invalid cache sharing set for {} mount",
             m.kind
