@@ -75,109 +75,12 @@ use tokio::io::DuplexStream;
 use tokio::task::JoinHandle;
 use tonic::{Code, Request, Response, Status};
 
-/// Gateway caps of BuildKit v0.8 (Docker 20.10).
-pub const V0_8_FRONTEND_CAPS: &[&str] = &[
-    "solve.base",
-    "solve.inlinereturn",
-    "resolveimage",
-    "resolveimage.resolvemode",
-    "readfile",
-    "return",
-    "returnmap",
-    "readdir",
-    "statfile",
-    "importcaches",
-    "proto.refarray",
-    "reference.output",
-    "frontend.inputs",
-    "gateway.solve.metadata",
-    "gateway.exec",
-    "frontend.caps",
-    "gateway.solve.evaluate",
-];
-
-/// Gateway caps added by BuildKit v0.13 (Docker 26.1).
-pub const V0_13_EXTRA_FRONTEND_CAPS: &[&str] = &[
-    "gateway.exec.extrahosts",
-    "gateway.exec.secretenv",
-    "gateway.exec.signals",
-    "gateway.evaluate",
-    "gateway.warnings",
-    "reference.attestations",
-    "source.metaresolver",
-];
-
-/// LLB caps of BuildKit v0.8.
-pub const V0_8_LLB_CAPS: &[&str] = &[
-    "source.image",
-    "source.image.resolvemode",
-    "source.local",
-    "source.local.unique",
-    "source.local.sessionid",
-    "source.local.includepatterns",
-    "source.local.followpaths",
-    "source.local.excludepatterns",
-    "source.local.sharedkeyhint",
-    "source.git",
-    "source.git.keepgitdir",
-    "source.git.fullurl",
-    "source.git.httpauth",
-    "source.git.knownsshhosts",
-    "source.git.mountsshsock",
-    "source.http",
-    "source.http.checksum",
-    "source.http.perm",
-    "soruce.http.uidgid",
-    "source.buildop.llbfilename",
-    "exec.meta.base",
-    "exec.meta.proxyenv",
-    "exec.meta.network",
-    "exec.meta.security",
-    "exec.meta.setsdefaultpath",
-    "exec.meta.security.devices.v1",
-    "exec.mount.bind",
-    "exec.mount.bind.readwrite-nooutput",
-    "exec.mount.cache",
-    "exec.mount.cache.sharing",
-    "exec.mount.selector",
-    "exec.mount.tmpfs",
-    "exec.mount.secret",
-    "exec.mount.ssh",
-    "exec.cgroup",
-    "file.base",
-    "file.rm.wildcard",
-    "constraints",
-    "platform",
-    "meta.ignorecache",
-    "meta.description",
-    "meta.exportcache",
-];
-
-/// LLB caps added by BuildKit v0.13.
-pub const V0_13_EXTRA_LLB_CAPS: &[&str] = &[
-    "mergeop",
-    "diffop",
-    "file.copy.includeexcludepatterns",
-    "file.rm.nofollowsymlink",
-    "exec.meta.ulimit",
-    "exec.meta.cgroup.parent",
-    "exec.meta.removemountstubs.recursive",
-    "exec.mount.tmpfs.size",
-    "exec.mount.cache.content",
-    "exec.secretenv",
-    "source.image.layerlimit",
-    "source.local.differ",
-    "source.git.subdir",
-    "source.ocilayout",
-    "cache.gha",
-    "cache.s3",
-    "cache.azblob",
-    "exporter.image.annotations",
-    "exporter.image.attestations",
-    "exporter.sourcedateepoch",
-    "exporter.multiple",
-    "source.policy",
-];
+mod daemon_caps;
+mod paths;
+pub use daemon_caps::{
+    V0_8_FRONTEND_CAPS, V0_8_LLB_CAPS, V0_13_EXTRA_FRONTEND_CAPS, V0_13_EXTRA_LLB_CAPS,
+};
+use paths::{clean_path, glob};
 
 /// Go `os.FileMode` directory bit, as BuildKit reports it in `Stat.mode`.
 pub const MODE_DIR: u32 = 1 << 31;
@@ -525,18 +428,6 @@ fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-fn clean_path(path: &str) -> String {
-    let mut p = path.trim_start_matches('/');
-    while let Some(rest) = p.strip_prefix("./") {
-        p = rest.trim_start_matches('/');
-    }
-    if p == "." {
-        String::new()
-    } else {
-        p.trim_end_matches('/').to_owned()
-    }
-}
-
 fn status(rpc: &RpcStatus) -> Status {
     let code = Code::from_i32(rpc.code);
     if rpc.details.is_empty() {
@@ -548,19 +439,6 @@ fn status(rpc: &RpcStatus) -> Status {
 
 fn enoent(op: &str, path: &str) -> Status {
     Status::unknown(format!("{op} {path}: no such file or directory"))
-}
-
-/// Minimal glob: `*` (any run) and `?` (one char), matched against a whole name.
-fn glob(pattern: &[char], name: &[char]) -> bool {
-    match (pattern.split_first(), name.split_first()) {
-        (None, None) => true,
-        (Some(('*', rest)), _) => {
-            glob(rest, name) || (!name.is_empty() && glob(pattern, &name[1..]))
-        }
-        (Some(('?', rest)), Some((_, name_rest))) => glob(rest, name_rest),
-        (Some((p, rest)), Some((n, name_rest))) => p == n && glob(rest, name_rest),
-        _ => false,
-    }
 }
 
 struct FakeBridge {
