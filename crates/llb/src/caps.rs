@@ -113,6 +113,9 @@ pub const EXEC_META_SECURITY: &str = "exec.meta.security";
 pub const EXEC_META_SETS_DEFAULT_PATH: &str = "exec.meta.setsdefaultpath";
 /// `Meta.ulimit` ([`Exec::ulimit`](crate::Exec::ulimit)); Go `CapExecMetaUlimit`. BuildKit v0.10+.
 pub const EXEC_META_ULIMIT: &str = "exec.meta.ulimit";
+/// `ExecOp.cdiDevices` ([`Exec::cdi_device`](crate::Exec::cdi_device)); Go `CapExecMetaCDI`.
+/// BuildKit v0.20+.
+pub const EXEC_META_CDI: &str = "exec.meta.cdi";
 /// `OpMetadata.linux_resources` (CPU and memory limits); Go `CapExecMetaLinuxResources`.
 /// BuildKit v0.31+. Not used by the builders of this crate.
 pub const EXEC_META_LINUX_RESOURCES: &str = "exec.meta.linux.resources";

@@ -185,6 +185,14 @@ fn describe_exec(e: &pb::ExecOp) -> Value {
             .collect();
         obj.insert("secret_env".into(), Value::Array(envs));
     }
+    if !e.cdi_devices.is_empty() {
+        let devices: Vec<Value> = e
+            .cdi_devices
+            .iter()
+            .map(|d| json!({"name": d.name, "optional": d.optional}))
+            .collect();
+        obj.insert("cdi_devices".into(), Value::Array(devices));
+    }
     obj.insert(
         "mounts".into(),
         Value::Array(e.mounts.iter().map(describe_mount).collect()),

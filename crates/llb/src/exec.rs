@@ -234,6 +234,7 @@ pub struct Exec {
     network: pb::NetMode,
     security: pb::SecurityMode,
     secret_env: Vec<pb::SecretEnv>,
+    cdi_devices: Vec<pb::CdiDevice>,
     mounts: Vec<Mount>,
     platform: Option<Platform>,
     meta: OpMeta,
@@ -274,6 +275,7 @@ impl Exec {
             network: pb::NetMode::Unset,
             security: pb::SecurityMode::Sandbox,
             secret_env: Vec::new(),
+            cdi_devices: Vec::new(),
             mounts: Vec::new(),
             platform: None,
             meta: OpMeta::default(),
@@ -384,6 +386,17 @@ impl Exec {
     ) -> Self {
         self.secret_env.push(pb::SecretEnv {
             id: id.into(),
+            name: name.into(),
+            optional,
+        });
+        self
+    }
+
+    /// Gives the command the CDI device `name` (`vendor.com/class=name`; `ExecOp.cdiDevices`);
+    /// an `optional` one may be missing. Declares
+    /// [`caps::EXEC_META_CDI`](crate::caps::EXEC_META_CDI) (BuildKit v0.20+).
+    pub fn cdi_device(mut self, name: impl Into<String>, optional: bool) -> Self {
+        self.cdi_devices.push(pb::CdiDevice {
             name: name.into(),
             optional,
         });
@@ -510,6 +523,7 @@ impl Exec {
                 caps::EXEC_META_CGROUP_PARENT,
             ),
             (!self.secret_env.is_empty(), caps::EXEC_SECRET_ENV),
+            (!self.cdi_devices.is_empty(), caps::EXEC_META_CDI),
             // The Go client declares secret mounts for secrets used only as variables too.
             (!self.secret_env.is_empty(), caps::EXEC_MOUNT_SECRET),
             (
@@ -618,7 +632,7 @@ impl Exec {
                 network: self.network.into(),
                 security: self.security.into(),
                 secretenv: self.secret_env,
-                ..pb::ExecOp::default()
+                cdi_devices: self.cdi_devices,
             })),
             ..pb::Op::default()
         };
