@@ -818,6 +818,13 @@ def cases() -> list[Case]:
             absent=["/repo/.git"],
         ),
         Case(
+            # symbolic --chmod needs file.copy.modestring (BuildKit 0.17): both builtins here build it
+            # with the file's own mode (silently), rustfront refuses it naming the line
+            "copy-chmod-symbolic", ca / "copy-chmod-symbolic",
+            fails={"dockerfile": "--chmod=u+x needs a BuildKit that applies symbolic modes (0.17 or later)"},
+            fail_line=3,
+        ),
+        Case(
             # RUN --device as docker/dockerfile labs builds it needs exec.meta.cdi (BuildKit 0.20): refused
             # here on both daemons, naming the line; their builtins do not know the flag
             "run-device", ca / "run-device",
