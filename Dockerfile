@@ -60,7 +60,7 @@ RUN --mount=type=cache,id=rustfront-cargo-registry,target=/usr/local/cargo/regis
 FROM scratch AS base
 ARG VERSION=dev
 LABEL moby.buildkit.frontend.network.none="true" \
-      moby.buildkit.frontend.caps="moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts" \
+      moby.buildkit.frontend.caps="moby.buildkit.frontend.inputs,moby.buildkit.frontend.subrequests,moby.buildkit.frontend.contexts" \
       org.opencontainers.image.title="rustfront" \
       org.opencontainers.image.description="BuildKit Dockerfile frontend written in Rust" \
       org.opencontainers.image.licenses="Apache-2.0" \

@@ -1350,6 +1350,45 @@ class Harness:
                           f"{len(got)} files" if res.ok else "build failed",
                           f"rc={res.rc}; expected {expected}\ngot {got}\n{res.why(8) if not res.ok else ''}")
 
+    # -- `docker buildx bake` with a target: context (an input:<name> named context of frontend inputs)
+    def bake_target_context(self, d: Daemon) -> None:
+        check = "bake target: context (frontend inputs)"
+        if not self.wanted(check):
+            return
+        if self.frontend.image is None:
+            self.report.skip(d.name, check, "builtin mode: the builtin side is built anyway")
+            return
+        ctx = Path(__file__).resolve().parent / "beyond" / "bake-target"
+        ours, builtin = self.tag("bake-target", "test"), self.tag("bake-target", "a")
+        # Docker 20.10 has no bake: buildx 0.13 (trixie root, standalone) on the same daemon. Its
+        # builtin frontend predates named contexts, so only ours is built there.
+        bake = (d.cmd("buildx", "bake") if d.name == "trixie" else
+                [str(BK / "trixie-root" / "usr" / "libexec" / "docker" / "cli-plugins" / "docker-buildx"), "bake"])
+        targets = ["app"] + (["app-builtin"] if d.name == "trixie" else [])
+        cmd = [*bake, "--progress=plain", "--set", f"app.args.BUILDKIT_SYNTAX={self.frontend.image}",
+               "--set", f"app.tags={ours}", "--set", f"app-builtin.tags={builtin}", *targets]
+        p = subprocess.run(cmd, cwd=ctx, env=d.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           timeout=600)
+        if p.returncode != 0:
+            self.report.fail(d.name, check, "bake FAILED", tail(p.stdout, 12))
+            return
+        tree_b, cfg_b = image_tree(d, ours, ()), image_config(d, ours)
+        problems = []
+        for path in ("/app.txt", "/base.txt"):
+            if path not in tree_b:
+                problems.append(f"[ours] {path} missing")
+        env = cfg_b.get("config", {}).get("Env") or []
+        if "FROM_BASE=1" not in env:
+            problems.append(f"[ours] the input's image config is not inherited: Env {env}")
+        detail = f"{len(tree_b)} entries (ours alone: the builtin of BuildKit 0.8 predates named contexts)"
+        if d.name == "trixie":
+            tree_a, cfg_a = image_tree(d, builtin, ()), image_config(d, builtin)
+            problems += compare_configs(cfg_a, cfg_b, self.normalisations(d, BUILTIN, self.frontend), [],
+                                        ("builtin", "ours"), {}) + compare_trees(tree_a, tree_b)
+            detail = f"{len(tree_a)} entries, same as the builtin's"
+        remove_images(d, ours, builtin)
+        self.report.check(not problems, d.name, check, detail, "\n".join(problems))
+
     # -- the experimental CopyIgnoredFile check: its warning in buildx's output
     def copy_ignored_file(self, d: Daemon) -> None:
         check = "CopyIgnoredFile warning shown by buildx"
@@ -1548,6 +1587,7 @@ class Harness:
         self.include(d)
         self.subrequests(d)
         self.copy_parents_exclude(d)
+        self.bake_target_context(d)
         self.copy_ignored_file(d)
         self.cache_local(d)
         self.cache_inline(d)

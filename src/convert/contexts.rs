@@ -117,6 +117,8 @@ pub struct ResolvedContext {
     pub excludes: Vec<String>,
     /// The session a local directory (or OCI layout) comes from; empty: the build's.
     pub session: String,
+    /// A frontend input's graph (`input:NAME`; `None`: scratch).
+    pub state: Option<llb::Output>,
 }
 
 /// A git repository as upstream loads a git context (`DetectGitContext`): named

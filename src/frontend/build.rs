@@ -24,11 +24,13 @@ use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
 /// Frontend capabilities (`frontend.caps`) this frontend honours.
 /// Frontend capabilities a client may require (`frontend.caps`): subrequests, git URLs
-/// with a query string (`?ref=…&subdir=…`) in ADD, and named contexts (`--build-context`).
-const KNOWN_FRONTEND_CAPS: [&str; 3] = [
+/// with a query string (`?ref=…&subdir=…`) in ADD, named contexts (`--build-context`) and
+/// frontend inputs (bake's `target:` contexts, inline Dockerfiles).
+const KNOWN_FRONTEND_CAPS: [&str; 4] = [
     "moby.buildkit.frontend.subrequests",
     "moby.buildkit.frontend.gitquerystring",
     "moby.buildkit.frontend.contexts",
+    "moby.buildkit.frontend.inputs",
 ];
 
 /// Everything that can end a frontend run early.
@@ -177,27 +179,22 @@ pub async fn build(
         None => None,
     };
     // As upstream, a Dockerfile or context handed over as a frontend input (buildx's inline
-    // Dockerfiles, bake's contexts) replaces the local one: not supported yet, so refuse.
-    if remote.is_none() && caps.has_frontend(gateway::frontend_cap::FRONTEND_INPUTS) {
-        let inputs = client.inputs().await?;
-        let used: Vec<&str> = [opts.dockerfile_local.as_str(), "context"]
-            .into_iter()
-            .filter(|name| inputs.contains_key(*name))
-            .collect();
-        if !used.is_empty() {
-            return Err(FrontendError::Unsupported(format!(
-                "frontend inputs ({}) are not supported by this frontend yet",
-                used.join(", ")
-            )));
+    // Dockerfiles, bake's contexts) replaces the local one.
+    let remote = match remote {
+        Some(remote) => Some(remote),
+        None if caps.has_frontend(gateway::frontend_cap::FRONTEND_INPUTS) => {
+            let local = (opts.dockerfile_local.as_str(), opts.force_local_dockerfile);
+            remote::from_inputs(client, local, opts.context_subdir.as_deref()).await?
         }
-    }
+        None => None,
+    };
     // Each local may come from its own session (`local-sessionid:<name>`).
     let dockerfile_session = opts.session_for(&opts.dockerfile_local, &env.session_id);
     let context_session = opts.session_for(&opts.convert.context_local, &env.session_id);
     let from_remote = remote
         .as_ref()
         .filter(|_| !opts.force_local_dockerfile)
-        .map(|r| (r.dockerfile.clone(), r.filename.clone()));
+        .and_then(|r| Some((r.dockerfile.clone()?, r.filename.clone())));
     let loaded = load_dockerfile(
         client,
         &opts,
@@ -234,14 +231,19 @@ pub async fn build(
         build_session: env.session_id.clone(),
         local_sessions: opts.local_session_ids.clone(),
         cache_imports: cache_imports.clone(),
+        input_metadata: env
+            .opts
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("input-metadata:")?.to_string(), v.clone())))
+            .collect(),
     };
     // As upstream, a remote context is used whole: no .dockerignore applies.
-    let excludes = match (&remote, &loaded.own_ignore) {
+    let remote_context = remote.and_then(|r| r.context);
+    let excludes = match (&remote_context, &loaded.own_ignore) {
         (Some(_), _) => Vec::new(),
         (None, Some(data)) => dockerignore::parse(data),
         (None, None) => load_context_ignore(client, &opts, context_session, &cache_imports).await,
     };
-    let remote_context = remote.map(|r| r.context);
 
     let source = Arc::new(SourceMap {
         filename: loaded.filename.clone(),
@@ -688,10 +690,10 @@ mod tests {
     #[test]
     fn unknown_caps_fail_unless_forwarded() {
         let caps = |v: &str| check_caps(&opts(&[("frontend.caps", v)]));
-        assert!(caps("moby.buildkit.frontend.inputs").is_err());
+        assert!(caps("moby.buildkit.frontend.unknown").is_err());
         // `+forward`: an error only if we build ourselves
         assert!(matches!(
-            caps("moby.buildkit.frontend.inputs+forward"),
+            caps("moby.buildkit.frontend.unknown+forward"),
             Ok(Some(_))
         ));
         assert!(matches!(

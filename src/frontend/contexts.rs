@@ -17,6 +17,9 @@ pub(crate) struct ClientSources {
     pub build_session: String,
     pub local_sessions: BTreeMap<String, String>,
     pub cache_imports: Vec<CacheOptionsEntry>,
+    /// `input-metadata:<name>` options: JSON maps of a frontend input's metadata
+    /// (`containerimage.config`: its image config).
+    pub input_metadata: BTreeMap<String, String>,
 }
 
 impl ClientSources {
@@ -107,10 +110,29 @@ async fn load(
                 ..ResolvedContext::default()
             })
         }
-        ContextSource::Scratch
-        | ContextSource::Git(..)
-        | ContextSource::Http(_)
-        | ContextSource::Input(_) => Ok(ResolvedContext::default()),
+        ContextSource::Input(name) => {
+            let inputs = client.inputs().await.map_err(|e| e.message())?;
+            let definition = inputs
+                .get(name)
+                .ok_or_else(|| format!("invalid input {name} for {key}"))?;
+            let state = llb::Output::from_definition(definition).map_err(|e| e.to_string())?;
+            let config = match sources.input_metadata.get(name) {
+                Some(json) => input_image_config(json)
+                    .map_err(|e| format!("failed to parse input metadata {json}: {e}"))?,
+                None => None,
+            };
+            Ok(ResolvedContext {
+                state,
+                image: config.map(|config| ResolvedImage {
+                    digest: String::new(),
+                    config: Some(config),
+                }),
+                ..ResolvedContext::default()
+            })
+        }
+        ContextSource::Scratch | ContextSource::Git(..) | ContextSource::Http(_) => {
+            Ok(ResolvedContext::default())
+        }
     }
 }
 
@@ -142,4 +164,16 @@ async fn local_ignore(
         Ok(data) => dockerignore::parse(&data),
         Err(_) => Vec::new(),
     })
+}
+
+/// The image config (`containerimage.config`) in a frontend input's metadata: a JSON object
+/// of base64 values, as Go writes a `map[string][]byte`.
+fn input_image_config(json: &str) -> Result<Option<Vec<u8>>, String> {
+    let map: BTreeMap<String, String> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    match map.get("containerimage.config") {
+        Some(value) => super::subrequests::base64_decode(value)
+            .map(Some)
+            .ok_or_else(|| "containerimage.config is not base64".to_string()),
+        None => Ok(None),
+    }
 }

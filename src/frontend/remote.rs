@@ -7,6 +7,7 @@
 //! - `contextsubdir` narrows the context (not the Dockerfile's source) to a directory.
 //!
 //! The Dockerfile is read from the remote context unless `dockerfilekey` names a local.
+//! Frontend inputs (`context`, `dockerfile`) replace the locals the same way.
 
 use super::FrontendError;
 use crate::convert::contexts::{git_source, git_unsupported};
@@ -17,14 +18,64 @@ use crate::llb::{self, Caps, Copy, FileOp, Http, MarshalOptions, OpMeta, Output}
 /// The name a downloaded context is saved as.
 const DOWNLOAD: &str = "context";
 
-/// A loaded remote context.
+/// A remote context, or the context and Dockerfile a client hands over as frontend inputs.
 pub(super) struct RemoteContext {
-    /// What the build's `COPY`/`ADD` read.
-    pub context: Output,
-    /// Where the Dockerfile is read from.
-    pub dockerfile: Output,
+    /// What the build's `COPY`/`ADD` read (`None`: the client's `context` local).
+    pub context: Option<Output>,
+    /// Where the Dockerfile is read from (`None`: the client's `dockerfile` local).
+    pub dockerfile: Option<Output>,
     /// The Dockerfile's name there when the download is the Dockerfile itself.
     pub filename: Option<String>,
+}
+
+/// The Dockerfile (`dockerfilekey`'s input, unless that option names a local) and the
+/// context (input `context`) a client hands over as frontend inputs (buildx's
+/// `dockerfile-inline`, bake's contexts), as dockerui's `initContext` takes them;
+/// `contextsubdir` narrows the context. `None` when neither is given.
+pub(super) async fn from_inputs(
+    client: &GatewayClient,
+    (dockerfile_local, force_local): (&str, bool),
+    subdir: Option<&str>,
+) -> Result<Option<RemoteContext>, FrontendError> {
+    let inputs = client.inputs().await?;
+    let graph = |name: &str| -> Result<Option<Output>, FrontendError> {
+        match inputs.get(name) {
+            Some(definition) => Output::from_definition(definition)?
+                .map(Some)
+                .ok_or_else(|| {
+                    FrontendError::Unsupported(format!(
+                        "the frontend input {name} is empty; an empty input is not supported by this frontend yet"
+                    ))
+                }),
+            None => Ok(None),
+        }
+    };
+    let dockerfile = if force_local {
+        None
+    } else {
+        graph(dockerfile_local)?
+    };
+    let context = match (graph("context")?, subdir) {
+        (Some(context), Some(dir)) => Some(scope_to(context, dir)?),
+        (context, _) => context,
+    };
+    if dockerfile.is_none() && context.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(RemoteContext {
+        context,
+        dockerfile,
+        filename: None,
+    }))
+}
+
+/// The directory `dir` of `context` as a context of its own (`contextsubdir`).
+fn scope_to(context: Output, dir: &str) -> Result<Output, FrontendError> {
+    let copy = Copy {
+        dir_copy_contents: true,
+        ..Copy::new(dir, "/")
+    };
+    Ok(FileOp::new(None).copy(Some(context), copy).build()?)
 }
 
 /// Loads the remote context `url` (solving the download to look at its first bytes).
@@ -57,18 +108,12 @@ pub(super) async fn load(
     };
     let dockerfile = context.clone();
     let context = match subdir {
-        Some(dir) => {
-            let copy = Copy {
-                dir_copy_contents: true,
-                ..Copy::new(dir, "/")
-            };
-            FileOp::new(None).copy(Some(context), copy).build()?
-        }
+        Some(dir) => scope_to(context, dir)?,
         None => context,
     };
     Ok(RemoteContext {
-        context,
-        dockerfile,
+        context: Some(context),
+        dockerfile: Some(dockerfile),
         filename,
     })
 }

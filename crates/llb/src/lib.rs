@@ -138,6 +138,7 @@ mod encode;
 mod exec;
 mod file;
 mod graph;
+mod import;
 mod marshal;
 mod merge;
 pub mod platform;
@@ -203,6 +204,9 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A definition that does not make a graph ([`Output::from_definition`]).
+    #[error("invalid definition: {0}")]
+    InvalidDefinition(String),
     /// [`marshal`] with [`MarshalOptions::caps`] set found an op needing a cap the daemon does
     /// not report.
     #[error("the BuildKit daemon does not support {cap:?}, needed by {op}")]

@@ -208,14 +208,17 @@ impl Dispatcher<'_> {
                 });
                 Some(placeholder)
             }
-            ContextSource::Input(name) => {
-                return Err(ConvertError::at(
-                    span,
-                    format!(
-                        "named context {key} from the frontend input {name} (input:{name}) is not supported by this frontend yet"
-                    ),
-                ));
-            }
+            ContextSource::Input(name) => match resolved {
+                Some(resolved) => resolved.state.clone(),
+                None => {
+                    return Err(ConvertError::at(
+                        span,
+                        format!(
+                            "named context {key} (input:{name}) is a frontend input: only a build through BuildKit has it"
+                        ),
+                    ));
+                }
+            },
         };
         Ok((state, config))
     }

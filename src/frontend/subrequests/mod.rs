@@ -125,6 +125,33 @@ pub fn base64(data: &[u8]) -> String {
     out
 }
 
+/// A `[]byte` as Go's `encoding/json` reads it (standard base64, padding optional); `None`
+/// when it is not base64.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(u32::from(c - b'A')),
+        b'a'..=b'z' => Some(u32::from(c - b'a') + 26),
+        b'0'..=b'9' => Some(u32::from(c - b'0') + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let digits = text.trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    for chunk in digits.chunks(4) {
+        if chunk.len() == 1 {
+            return None;
+        }
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= value(c)? << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    Some(out)
+}
+
 /// A source position as `pb.Position` marshals with `encoding/json` (zero fields omitted).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub struct Position {
@@ -266,6 +293,15 @@ pub fn source_snippet(filename: &str, data: &[u8], start: usize, end: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_round_trips_as_go_writes_it() {
+        for data in [&b""[..], b"a", b"ab", b"abc", b"{\"config\":{}}\n\xff"] {
+            assert_eq!(base64_decode(&base64(data)).as_deref(), Some(data));
+        }
+        assert_eq!(base64_decode("e30").as_deref(), Some(&b"{}"[..]));
+        assert_eq!(base64_decode("not base64!"), None);
+    }
 
     #[test]
     fn base64_as_go() {
