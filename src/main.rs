@@ -38,7 +38,8 @@ Commands for people:
                            [--format dot|mermaid|json]
                                            print the stage graph: steps per stage, pruned
                                            stages, the critical path (default: dot)
-  (llb and graph read INCLUDEd files from --context DIR, default: the Dockerfile's directory;
+  (llb and graph read INCLUDEd files, lint and llb the .dockerignore, from --context DIR,
+   default: the Dockerfile's directory;
    --build-context NAME=VALUE gives them a named context as buildx does)
   rustfront debug why OLD NEW [--context DIR] [--old-context DIR] [--target T]
                          [--build-arg K=V]... [--platform P] [--format text|json]
@@ -197,13 +198,7 @@ impl DebugFlags {
 
     /// The files `parsed` (read from `file`) includes, read from the context directory.
     fn includes(&self, file: &str, parsed: &dockerfile::Dockerfile) -> Result<Includes, String> {
-        let dir = match &self.context {
-            Some(dir) => std::path::PathBuf::from(dir),
-            None => std::path::Path::new(file)
-                .parent()
-                .map(std::path::Path::to_path_buf)
-                .unwrap_or_default(),
-        };
+        let dir = self.context_dir(file);
         let mut includes = Includes::new(file);
         includes
             .resolve(parsed, |path| {
@@ -214,8 +209,31 @@ impl DebugFlags {
     }
 
     /// Conversion options for `file` holding `data`, built on linux/amd64.
+    /// The build context: `--context`, else the Dockerfile's directory.
+    fn context_dir(&self, file: &str) -> std::path::PathBuf {
+        match &self.context {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None => std::path::Path::new(file)
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The patterns a build of `file` would exclude, as the frontend reads them:
+    /// `<file>.dockerignore`, else the context's `.dockerignore` (CopyIgnoredFile uses them).
+    fn excludes(&self, file: &str) -> Vec<String> {
+        let own = format!("{file}.dockerignore");
+        std::fs::read(own)
+            .or_else(|_| std::fs::read(self.context_dir(file).join(".dockerignore")))
+            .map(|data| frontend::dockerignore::parse(&data))
+            .unwrap_or_default()
+    }
+
     fn options(self, file: &str, data: &[u8]) -> ConvertOptions {
+        let excludes = self.excludes(file);
         ConvertOptions {
+            excludes,
             target: self.target,
             build_args: self.build_args,
             target_platform: self.platform,

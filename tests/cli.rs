@@ -404,3 +404,29 @@ fn lint_exit_status_and_flags() {
     assert_eq!(code, Some(2));
     assert!(err.contains("unknown format xml"), "{err}");
 }
+
+#[test]
+fn lint_reads_the_dockerignore_of_the_context() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let dockerfile = dir.path().join("Dockerfile");
+    std::fs::write(
+        &dockerfile,
+        "# check=experimental=CopyIgnoredFile\nFROM alpine\nCOPY app.log keep.log /app/\n",
+    )
+    .expect("write");
+    let file = dockerfile.to_string_lossy().into_owned();
+    let (_, clean, _) = rustfront_code(&["lint", &file]);
+    assert_eq!(clean, "Check complete, no warnings found.\n");
+    // The context's .dockerignore (the Dockerfile's directory), as a build reads it.
+    std::fs::write(dir.path().join(".dockerignore"), "*.log\n!keep.log\n").expect("write");
+    let (_, out, _) = rustfront_code(&["lint", &file]);
+    assert!(
+        out.contains("Attempting to Copy file \"app.log\" that is excluded by .dockerignore"),
+        "{out}"
+    );
+    assert!(!out.contains("\"keep.log\""), "{out}");
+    // `<Dockerfile>.dockerignore` wins over the context's.
+    std::fs::write(dir.path().join("Dockerfile.dockerignore"), "nothing\n").expect("write");
+    let (_, own, _) = rustfront_code(&["lint", &file]);
+    assert_eq!(own, "Check complete, no warnings found.\n");
+}

@@ -239,10 +239,19 @@ pub async fn build(
     };
     // As upstream, a remote context is used whole: no .dockerignore applies.
     let remote_context = remote.and_then(|r| r.context);
-    let excludes = match (&remote_context, &loaded.own_ignore) {
-        (Some(_), _) => Vec::new(),
-        (None, Some(data)) => dockerignore::parse(data),
-        (None, None) => load_context_ignore(client, &opts, context_session, &cache_imports).await,
+    // As upstream, patterns it refuses fail whatever converts the Dockerfile (not `targets`).
+    let (excludes, ignore_error) = match (&remote_context, &loaded.own_ignore) {
+        (Some(_), _) => (Vec::new(), None),
+        (None, Some(data)) => {
+            let name = format!("{}.dockerignore", loaded.filename);
+            checked_ignore(data, &name)
+        }
+        (None, None) => {
+            match load_context_ignore(client, &opts, context_session, &cache_imports).await {
+                Some(data) => checked_ignore(&data, ".dockerignore"),
+                None => (Vec::new(), None),
+            }
+        }
     };
 
     let source = Arc::new(SourceMap {
@@ -275,6 +284,11 @@ pub async fn build(
         .map(Platform::from)
         .unwrap_or_else(default_platform)
         .normalized();
+    if let Some(error) =
+        ignore_error.filter(|_| opts.request_id.as_deref() != Some(subrequests::targets::NAME))
+    {
+        return Err(FrontendError::Unsupported(error));
+    }
     if let Some(request) = opts.request_id.as_deref() {
         // As upstream, subrequests convert for the default platform.
         let mut settings = opts.convert.clone();
@@ -560,6 +574,14 @@ async fn resolve_images(
         );
     }
     Ok(Ok(resolved))
+}
+
+/// The patterns of an ignore file, and the error upstream would fail with on them.
+fn checked_ignore(data: &[u8], name: &str) -> (Vec<String>, Option<String>) {
+    match dockerignore::parse_checked(data, name) {
+        Ok(patterns) => (patterns, None),
+        Err(error) => (dockerignore::parse(data), Some(error)),
+    }
 }
 
 /// Refuse option combinations we cannot build correctly.

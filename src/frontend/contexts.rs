@@ -160,10 +160,10 @@ async fn local_ignore(
         .await
         .map_err(|e| e.message())?;
     // As upstream, a directory without the file (or an unreadable one) excludes nothing.
-    Ok(match client.read_file(&ref_id, IGNORE, None).await {
-        Ok(data) => dockerignore::parse(&data),
-        Err(_) => Vec::new(),
-    })
+    match client.read_file(&ref_id, IGNORE, None).await {
+        Ok(data) => dockerignore::parse_checked(&data, IGNORE),
+        Err(_) => Ok(Vec::new()),
+    }
 }
 
 /// The image config (`containerimage.config`) in a frontend input's metadata: a JSON object

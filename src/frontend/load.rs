@@ -3,7 +3,6 @@
 //! and `DockerIgnorePatterns` do.
 
 use super::FrontendError;
-use super::dockerignore;
 use super::options::BuildOptions;
 use crate::gateway::{CacheOptionsEntry, GatewayClient};
 use crate::llb::{self, Local, MarshalOptions, OpMeta};
@@ -85,13 +84,13 @@ pub(super) fn lowercase_fallback(filename: &str) -> Option<String> {
     })
 }
 
-/// The context's `.dockerignore`; a missing or unreadable file means no excludes.
+/// The context's `.dockerignore`; a missing or unreadable file means none.
 pub(super) async fn load_context_ignore(
     client: &GatewayClient,
     opts: &BuildOptions,
     session_id: &str,
     cache_imports: &[CacheOptionsEntry],
-) -> Vec<String> {
+) -> Option<Vec<u8>> {
     let local = Local::new(opts.convert.context_local.clone())
         .session(session_id)
         .follow_paths(&[".dockerignore".to_string()])
@@ -99,16 +98,9 @@ pub(super) async fn load_context_ignore(
         .differ(llb::Differ::None, false)
         .meta(OpMeta::new().custom_name("[internal] load .dockerignore"))
         .build();
-    let Ok(definition) = llb::marshal(Some(&local), &MarshalOptions::default()) else {
-        return Vec::new();
-    };
-    let Ok(ref_id) = client.solve(definition, cache_imports, false).await else {
-        return Vec::new();
-    };
-    match client.read_file(&ref_id, ".dockerignore", None).await {
-        Ok(data) => dockerignore::parse(&data),
-        Err(_) => Vec::new(),
-    }
+    let definition = llb::marshal(Some(&local), &MarshalOptions::default()).ok()?;
+    let ref_id = client.solve(definition, cache_imports, false).await.ok()?;
+    client.read_file(&ref_id, ".dockerignore", None).await.ok()
 }
 
 #[cfg(test)]
