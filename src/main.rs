@@ -199,9 +199,16 @@ impl DebugFlags {
     /// The files `parsed` (read from `file`) includes, read from the context directory.
     fn includes(&self, file: &str, parsed: &dockerfile::Dockerfile) -> Result<Includes, String> {
         let dir = self.context_dir(file);
+        // As the frontend transfers them: a file .dockerignore excludes is not in the context.
+        let ignore = rustfront::lint::IgnoreMatcher::new(&self.excludes(file));
         let mut includes = Includes::new(file);
         includes
             .resolve(parsed, |path| {
+                if ignore.matches_or_parent_matches(path) {
+                    return Err(format!(
+                        "{path}: not in the build context, or excluded by .dockerignore"
+                    ));
+                }
                 std::fs::read(dir.join(path)).map_err(|e| e.to_string())
             })
             .map_err(|e| includes.located(&e))?;

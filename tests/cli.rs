@@ -258,6 +258,11 @@ fn debug_llb_and_graph_read_included_files_from_the_context() {
         err.contains("Dockerfile:1: failed to read included file lib/build.Dockerfile"),
         "{err}"
     );
+    // A file .dockerignore excludes is not in the context, as for the frontend.
+    std::fs::write(root.join(".dockerignore"), "lib/*.Dockerfile\n").expect("write");
+    let (ok, _, err) = rustfront(&["debug", "llb", &path]);
+    assert!(!ok);
+    assert!(err.contains("excluded by .dockerignore"), "{err}");
 }
 
 /// The e2e INCLUDE check's two Dockerfiles (e2e/beyond/include and include-pasted) give the
