@@ -313,9 +313,20 @@ fn debug_graph(file: &str, rest: &[&str]) -> Result<String, String> {
 }
 
 /// The LLB of one revision, converted offline as `debug llb` does, and its target's name.
-fn revision_llb(spec: &str, flags: &DebugFlags) -> Result<(llb::pb::Definition, String), String> {
-    let data = Revision::parse(spec).read()?;
+fn revision_llb(
+    spec: &str,
+    flags: &DebugFlags,
+    context: Option<&str>,
+) -> Result<(llb::pb::Definition, String), String> {
+    let revision = Revision::parse(spec);
+    let data = revision.read()?;
     let parsed = dockerfile::parse(&data).map_err(|e| located(spec, &e))?;
+    let mut includes = Includes::new(spec);
+    includes
+        .resolve(&parsed, |path| {
+            revision.read_included(path, context.map(std::path::Path::new))
+        })
+        .map_err(|e| includes.located(&e))?;
     let flags = DebugFlags {
         target: flags.target.clone(),
         build_args: flags.build_args.clone(),
@@ -323,14 +334,15 @@ fn revision_llb(spec: &str, flags: &DebugFlags) -> Result<(llb::pb::Definition, 
         ..DebugFlags::default()
     };
     let opts = flags.options(spec, &data);
-    let plan = Plan::new(&parsed, &opts).map_err(|e| located(spec, &e))?;
+    let plan = Plan::with_includes(&parsed, &includes, &opts).map_err(|e| includes.located(&e))?;
     let target = plan
         .stages
         .get(plan.target)
         .map(|s| s.display_name(plan.target))
         .unwrap_or_default();
-    let converted = convert::convert_dockerfile(&parsed, &opts, |_| ResolvedImage::default())
-        .map_err(|e| located(spec, &e))?;
+    let converted =
+        convert::convert_with_includes(&parsed, &includes, &opts, |_| ResolvedImage::default())
+            .map_err(|e| includes.located(&e))?;
     let def = llb::marshal(converted.state.as_ref(), &MarshalOptions::default())
         .map_err(|e| e.to_string())?;
     Ok((def, target))
@@ -338,7 +350,8 @@ fn revision_llb(spec: &str, flags: &DebugFlags) -> Result<(llb::pb::Definition, 
 
 fn debug_why(old: &str, new: &str, rest: &[&str]) -> Result<String, String> {
     let flags = DebugFlags::parse(rest, &["text", "json"])?;
-    let (old_def, new_def) = (revision_llb(old, &flags)?, revision_llb(new, &flags)?);
+    let old_def = revision_llb(old, &flags, flags.old_context.as_deref())?;
+    let new_def = revision_llb(new, &flags, flags.context.as_deref())?;
     let trees: Option<(Box<dyn ContextTree>, Box<dyn ContextTree>)> = match &flags.context {
         None => None,
         Some(dir) => {
@@ -388,19 +401,35 @@ fn debug_outline(file: &str, rest: &[&str]) -> Result<String, String> {
     let flags = DebugFlags::parse(rest, &[])?;
     let data = read(file)?;
     let parsed = dockerfile::parse(&data).map_err(|e| located(file, &e))?;
+    let includes = flags.includes(file, &parsed)?;
+    let files = source_files(file, &data, &includes);
     // Offline: base images are not resolved.
-    let found = convert::outline(&parsed, &flags.options(file, &data), |_| {
+    let found = convert::outline(&parsed, &includes, &flags.options(file, &data), |_| {
         ResolvedImage::default()
     })
-    .map_err(|e| located(file, &e))?;
-    Ok(outline::Outline::new(&found, &data).json() + "\n")
+    .map_err(|e| includes.located(&e))?;
+    Ok(outline::Outline::new(&found, &files).json() + "\n")
 }
 
 fn debug_targets(file: &str) -> Result<String, String> {
     let data = read(file)?;
     let parsed = dockerfile::parse(&data).map_err(|e| located(file, &e))?;
-    let list = convert::outline::targets(&parsed).map_err(|e| located(file, &e))?;
-    Ok(targets::List::new(&list, &data).json() + "\n")
+    let includes = DebugFlags::default().includes(file, &parsed)?;
+    let list = convert::outline::targets_with_includes(&parsed, &includes)
+        .map_err(|e| includes.located(&e))?;
+    Ok(targets::List::new(&list, &source_files(file, &data, &includes)).json() + "\n")
+}
+
+/// The Dockerfile and the files it includes, as the subrequests' answers list them.
+fn source_files(file: &str, data: &[u8], includes: &Includes) -> Vec<(String, Vec<u8>)> {
+    std::iter::once((file.to_string(), data.to_vec()))
+        .chain(
+            includes
+                .files()
+                .iter()
+                .map(|f| (f.path.clone(), f.data.clone())),
+        )
+        .collect()
 }
 
 /// `rustfront lint`: what `frontend.lint` finds, offline (base images are not resolved, so
@@ -409,13 +438,16 @@ fn lint_command(file: &str, rest: &[&str]) -> ExitCode {
     let checked = DebugFlags::parse(rest, &["human", "json"]).and_then(|flags| {
         let json = flags.format.as_deref() == Some("json");
         let data = read(file)?;
-        let report = match dockerfile::parse(&data) {
-            Ok(parsed) => convert::lint(&parsed, &flags.options(file, &data), |_| {
-                ResolvedImage::default()
-            }),
-            Err(e) => convert::LintReport::failed(e),
+        let (report, includes) = match dockerfile::parse(&data) {
+            Ok(parsed) => {
+                let includes = flags.includes(file, &parsed)?;
+                let opts = flags.options(file, &data);
+                let report = convert::lint(&parsed, &includes, &opts, |_| ResolvedImage::default());
+                (report, includes)
+            }
+            Err(e) => (convert::LintReport::failed(e), Includes::default()),
         };
-        let results = lint::Results::new(&report, file, &data);
+        let results = lint::Results::new(&report, &source_files(file, &data, &includes));
         let out = if json {
             results.json() + "\n"
         } else {

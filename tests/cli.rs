@@ -435,3 +435,30 @@ fn lint_reads_the_dockerignore_of_the_context() {
     let (_, own, _) = rustfront_code(&["lint", &file]);
     assert_eq!(own, "Check complete, no warnings found.\n");
 }
+
+#[test]
+fn debug_why_reads_each_revisions_included_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let revision = |name: &str, step: &str| {
+        let root = dir.path().join(name);
+        std::fs::create_dir_all(&root).expect("mkdir");
+        std::fs::write(
+            root.join("Dockerfile"),
+            "INCLUDE lib.Dockerfile AS lib\nFROM alpine\nCOPY --from=lib.build /out /out\n",
+        )
+        .expect("write");
+        std::fs::write(
+            root.join("lib.Dockerfile"),
+            format!("FROM alpine AS build\nRUN {step} > /out\n"),
+        )
+        .expect("write");
+        root.join("Dockerfile").to_string_lossy().into_owned()
+    };
+    let (old, new) = (revision("old", "make"), revision("new", "make all"));
+    let (ok, out, err) = rustfront(&["debug", "why", &old, &new]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("stage lib.build: cache miss at step 2/2 (line 2): RUN make all > /out"),
+        "{out}"
+    );
+}

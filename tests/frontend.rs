@@ -970,3 +970,35 @@ async fn an_error_whose_snippet_does_not_fit_is_returned_without_it() {
     );
     assert!(status.details.is_empty());
 }
+
+#[tokio::test]
+async fn subrequests_read_included_files() {
+    let context = [(
+        "lib/build.Dockerfile",
+        "# build makes /out\nFROM busybox as build\nARG FLAVOUR=plain\nRUN echo $FLAVOUR > /out\n",
+    )];
+    // targets: the included stages in place of their INCLUDE line, located in their file.
+    let handle = run(with_context(&context), &[("requestid", "frontend.targets")]).await;
+    let list = metadata_json(&subrequest_metadata(&handle));
+    let targets = list["targets"].as_array().expect("targets");
+    assert_eq!(targets[0]["name"], "lib.build");
+    assert_eq!(targets[0]["description"], "makes /out");
+    assert_eq!(targets[0]["location"]["sourceIndex"], 1);
+    assert_eq!(list["sources"].as_array().map(Vec::len), Some(2));
+    // outline of an included stage: its ARG, in its file.
+    let handle = run(
+        with_context(&context),
+        &[("requestid", "frontend.outline"), ("target", "lib.build")],
+    )
+    .await;
+    let outline = metadata_json(&subrequest_metadata(&handle));
+    assert_eq!(outline["args"][0]["name"], "FLAVOUR");
+    assert_eq!(outline["args"][0]["location"]["sourceIndex"], 1);
+    // lint: the included file's warnings, pointing into it.
+    let handle = run(with_context(&context), &[("requestid", "frontend.lint")]).await;
+    let results = metadata_json(&subrequest_metadata(&handle));
+    let warning = &results["warnings"][0];
+    assert_eq!(warning["ruleName"], "FromAsCasing");
+    assert_eq!(warning["location"]["sourceIndex"], 1);
+    assert_eq!(results["sources"][1]["filename"], "lib/build.Dockerfile");
+}

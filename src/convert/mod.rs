@@ -121,9 +121,10 @@ pub fn lint_options(opts: &ConvertOptions) -> ConvertOptions {
 /// Plans for checking (see [`lint_options`]); a failure is the report.
 pub fn lint_plan(
     dockerfile: &crate::dockerfile::Dockerfile,
+    includes: &Includes,
     opts: &ConvertOptions,
 ) -> Result<Plan, LintReport> {
-    match Plan::new_reporting(dockerfile, opts) {
+    match Plan::with_includes_reporting(dockerfile, includes, opts) {
         (Ok(plan), _) => Ok(plan),
         (Err(error), warnings) => Err(LintReport {
             warnings,
@@ -189,11 +190,12 @@ fn resolve_offline(
 /// Checks `dockerfile` as `frontend.lint` does, resolving base images with `resolve`.
 pub fn lint(
     dockerfile: &crate::dockerfile::Dockerfile,
+    includes: &Includes,
     opts: &ConvertOptions,
     mut resolve: impl FnMut(&ImageRequest) -> ResolvedImage,
 ) -> LintReport {
     let opts = lint_options(opts);
-    match lint_plan(dockerfile, &opts) {
+    match lint_plan(dockerfile, includes, &opts) {
         Ok(plan) => {
             let resolved = resolve_offline(&plan, &mut resolve);
             lint_dispatch(&plan, &opts, &resolved)
@@ -206,10 +208,11 @@ pub fn lint(
 /// `resolve`.
 pub fn outline(
     dockerfile: &crate::dockerfile::Dockerfile,
+    includes: &Includes,
     opts: &ConvertOptions,
     mut resolve: impl FnMut(&ImageRequest) -> ResolvedImage,
 ) -> Result<outline::Outline, ConvertError> {
-    let plan = Plan::new(dockerfile, opts)?;
+    let plan = Plan::with_includes(dockerfile, includes, opts)?;
     let resolved = resolve_offline(&plan, &mut resolve);
     outline_reporting(&plan, opts, &resolved).0
 }

@@ -35,11 +35,23 @@ pub struct Target {
 /// The stages of `dockerfile`, in file order (upstream reads them without build args and
 /// without build checks).
 pub fn targets(dockerfile: &Dockerfile) -> Result<Vec<Target>, ConvertError> {
+    targets_with_includes(
+        dockerfile,
+        &crate::instructions::include::Includes::default(),
+    )
+}
+
+/// [`targets`] of a Dockerfile whose INCLUDE lines were read into `includes`: included stages
+/// take the place of their INCLUDE line, with their prefixed names, pointing into their file.
+pub fn targets_with_includes(
+    dockerfile: &Dockerfile,
+    includes: &crate::instructions::include::Includes,
+) -> Result<Vec<Target>, ConvertError> {
     let mut quiet = Linter::new(CheckConfig {
         skip_all: true,
         ..CheckConfig::default()
     });
-    let (stages, _) = crate::instructions::parse_dockerfile(dockerfile, &mut quiet)?;
+    let stages = crate::instructions::include::compose(dockerfile, includes, &mut quiet)?.stages;
     let last = stages.len().saturating_sub(1);
     Ok(stages
         .into_iter()
@@ -342,8 +354,10 @@ mod tests {
                 .collect(),
             ..ConvertOptions::default()
         };
-        super::super::outline(&df, &opts, |_| super::super::ResolvedImage::default())
-            .expect("outline")
+        super::super::outline(&df, &Default::default(), &opts, |_| {
+            super::super::ResolvedImage::default()
+        })
+        .expect("outline")
     }
 
     fn args(o: &Outline) -> Vec<(String, String, usize)> {
@@ -444,9 +458,10 @@ mod tests {
     fn check_error_fails_the_outline_as_upstream() {
         let df =
             crate::dockerfile::parse(b"# check=error=true\nFROM alpine as a\n").expect("parses");
-        let result = super::super::outline(&df, &ConvertOptions::default(), |_| {
-            super::super::ResolvedImage::default()
-        });
+        let result =
+            super::super::outline(&df, &Default::default(), &ConvertOptions::default(), |_| {
+                super::super::ResolvedImage::default()
+            });
         assert_eq!(
             result.map_err(|e| e.message),
             Err("lint violation found for rules: FromAsCasing".to_string())

@@ -33,6 +33,29 @@ impl Revision {
     }
 
     /// The git revision, if the Dockerfile came from one.
+    /// A file this revision's Dockerfile INCLUDEs: from `context` when given, else from the
+    /// Dockerfile's directory (in the working tree, or at the git revision).
+    pub fn read_included(&self, relative: &str, context: Option<&Path>) -> Result<Vec<u8>, String> {
+        match (self, context) {
+            (_, Some(dir)) => {
+                let file = dir.join(relative);
+                std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))
+            }
+            (Revision::File(p), None) => {
+                let file = p.parent().unwrap_or(Path::new("")).join(relative);
+                std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))
+            }
+            (Revision::Git { rev, path }, None) => {
+                let dir = Path::new(path).parent().unwrap_or(Path::new(""));
+                let file = dir.join(relative);
+                git(
+                    Path::new("."),
+                    &["show", &format!("{rev}:{}", file.display())],
+                )
+            }
+        }
+    }
+
     pub fn git_rev(&self) -> Option<&str> {
         match self {
             Revision::Git { rev, .. } => Some(rev),

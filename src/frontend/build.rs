@@ -127,7 +127,7 @@ pub(super) struct WarnTarget {
 
 impl WarnTarget {
     /// The source info of file `file` (see `Span::file`).
-    fn info_for(&self, file: usize) -> &pb::SourceInfo {
+    pub(super) fn info_for(&self, file: usize) -> &pb::SourceInfo {
         file.checked_sub(1)
             .and_then(|i| self.included.get(i))
             .unwrap_or(&self.info)
@@ -289,6 +289,31 @@ pub async fn build(
     {
         return Err(FrontendError::Unsupported(error));
     }
+    // INCLUDE (rustfront's own): read the included files; a Dockerfile without is untouched.
+    // A Dockerfile that does not parse has none (`frontend.lint` reports the error itself).
+    let parsed = dockerfile::parse(&loaded.data);
+    let includes = match &parsed {
+        Ok(parsed) if include::needed(parsed) && remote_context.is_some() => {
+            return Err(FrontendError::Unsupported(
+                "INCLUDE with a remote build context is not supported by this frontend yet".into(),
+            ));
+        }
+        Ok(parsed) if include::needed(parsed) => {
+            let context = include::Context {
+                local: &opts.convert.context_local,
+                session: context_session,
+                excludes: &excludes,
+                cache_imports: &cache_imports,
+            };
+            include::load(client, &context, &loaded.filename, parsed)
+                .await
+                .map_err(|(includes, error)| FrontendError::Dockerfile {
+                    source_info: Box::new(include::source_info(&source_info, &includes, &error)),
+                    error,
+                })?
+        }
+        _ => Includes::default(),
+    };
     if let Some(request) = opts.request_id.as_deref() {
         // As upstream, subrequests convert for the default platform.
         let mut settings = opts.convert.clone();
@@ -298,40 +323,31 @@ pub async fn build(
         settings.remote_context = remote_context;
         settings.llb_caps = Some(llb_caps);
         settings.source = Arc::clone(&source);
+        let infos = include::source_infos(&source_info, &includes);
         let warn = WarnTarget {
             digest: loaded.digest.clone(),
             info: source_info.clone(),
-            included: Vec::new(),
+            included: infos.iter().skip(1).cloned().collect(),
         };
-        return super::requests::answer(client, request, &loaded, &settings, &warn, &sources)
-            .await
-            .map_err(|e| match e {
-                PlatformError::Convert(error) => in_dockerfile(error),
-                PlatformError::Other(other) => other,
-            });
-    }
-    let parsed = dockerfile::parse(&loaded.data).map_err(in_dockerfile)?;
-    // INCLUDE (rustfront's own): read the included files; a Dockerfile without is untouched.
-    let includes = if include::needed(&parsed) && remote_context.is_some() {
-        return Err(FrontendError::Unsupported(
-            "INCLUDE with a remote build context is not supported by this frontend yet".into(),
-        ));
-    } else if include::needed(&parsed) {
-        let context = include::Context {
-            local: &opts.convert.context_local,
-            session: context_session,
-            excludes: &excludes,
-            cache_imports: &cache_imports,
-        };
-        include::load(client, &context, &loaded.filename, &parsed)
-            .await
-            .map_err(|(includes, error)| FrontendError::Dockerfile {
-                source_info: Box::new(include::source_info(&source_info, &includes, &error)),
+        let (loaded, settings) = (&loaded, &settings);
+        return super::requests::answer(
+            client,
+            request,
+            (loaded, &includes),
+            settings,
+            &warn,
+            &sources,
+        )
+        .await
+        .map_err(|e| match e {
+            PlatformError::Convert(error) => FrontendError::Dockerfile {
+                source_info: Box::new(infos.get(error.file()).unwrap_or(&source_info).clone()),
                 error,
-            })?
-    } else {
-        Includes::default()
-    };
+            },
+            PlatformError::Other(other) => other,
+        });
+    }
+    let parsed = parsed.map_err(in_dockerfile)?;
     let infos = include::source_infos(&source_info, &includes);
     let in_file = |error: ConvertError| FrontendError::Dockerfile {
         source_info: Box::new(infos.get(error.file()).unwrap_or(&source_info).clone()),

@@ -11,42 +11,57 @@ use crate::convert::graph::StageGraph;
 use crate::convert::{self, ConvertOptions, LintReport, Plan};
 use crate::dockerfile;
 use crate::gateway::GatewayClient;
+use crate::instructions::include::Includes;
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
-/// The answer to `request` (any but describe) about the loaded Dockerfile, converted with
-/// `settings`.
+/// The answer to `request` (any but describe) about the loaded Dockerfile (and the files it
+/// INCLUDEs), converted with `settings`.
 pub(super) async fn answer(
     client: &GatewayClient,
     request: &str,
-    loaded: &LoadedDockerfile,
+    (loaded, includes): (&LoadedDockerfile, &Includes),
     settings: &ConvertOptions,
     warn: &WarnTarget,
     sources: &ClientSources,
 ) -> Result<BridgeResult, PlatformError> {
     let parse = || dockerfile::parse(&loaded.data).map_err(PlatformError::Convert);
+    // Every file, the Dockerfile first: locations index into this list.
+    let files: Vec<(String, Vec<u8>)> =
+        std::iter::once((loaded.filename.clone(), loaded.data.clone()))
+            .chain(
+                includes
+                    .files()
+                    .iter()
+                    .map(|f| (f.path.clone(), f.data.clone())),
+            )
+            .collect();
     match request {
         targets::NAME => {
-            let list = convert::outline::targets(&parse()?).map_err(PlatformError::Convert)?;
-            Ok(targets::List::new(&list, &loaded.data).answer())
+            let list = convert::outline::targets_with_includes(&parse()?, includes)
+                .map_err(PlatformError::Convert)?;
+            Ok(targets::List::new(&list, &files).answer())
         }
         outline::NAME => {
             let parsed = parse()?;
-            let plan = Plan::new(&parsed, settings).map_err(PlatformError::Convert)?;
+            let plan =
+                Plan::with_includes(&parsed, includes, settings).map_err(PlatformError::Convert)?;
             let resolved = resolve_plan(client, &plan, settings, sources).await?;
             // As upstream, the warnings of the conversion are shown.
             let (result, warnings) = convert::outline_reporting(&plan, settings, &resolved);
             for warning in &warnings {
-                send_warning(client, &warn.digest, &warn.info, warning).await?;
+                let info = warn.info_for(warning.span.file);
+                send_warning(client, &warn.digest, info, warning).await?;
             }
             let found = result.map_err(PlatformError::Convert)?;
-            Ok(outline::Outline::new(&found, &loaded.data).answer())
+            Ok(outline::Outline::new(&found, &files).answer())
         }
         lint::NAME => {
-            let report = lint_report(client, loaded, settings, sources).await?;
-            Ok(lint::Results::new(&report, &loaded.filename, &loaded.data).answer())
+            let report = lint_report(client, (loaded, includes), settings, sources).await?;
+            Ok(lint::Results::new(&report, &files).answer())
         }
         graph::NAME => {
-            let plan = Plan::new(&parse()?, settings).map_err(PlatformError::Convert)?;
+            let plan = Plan::with_includes(&parse()?, includes, settings)
+                .map_err(PlatformError::Convert)?;
             Ok(graph::answer(&StageGraph::new(&plan)))
         }
         other => Err(PlatformError::Other(FrontendError::UnsupportedRequest(
@@ -59,7 +74,7 @@ pub(super) async fn answer(
 /// the report, not an error of the request.
 async fn lint_report(
     client: &GatewayClient,
-    loaded: &LoadedDockerfile,
+    (loaded, includes): (&LoadedDockerfile, &Includes),
     settings: &ConvertOptions,
     sources: &ClientSources,
 ) -> Result<LintReport, PlatformError> {
@@ -68,7 +83,7 @@ async fn lint_report(
         Err(error) => return Ok(LintReport::failed(error)),
     };
     let opts = convert::lint_options(settings);
-    let plan = match convert::lint_plan(&parsed, &opts) {
+    let plan = match convert::lint_plan(&parsed, includes, &opts) {
         Ok(plan) => plan,
         Err(report) => return Ok(report),
     };

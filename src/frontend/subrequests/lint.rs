@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{Location, Named, Request, base64, go_json, source_snippet};
+use super::{Location, Named, Request, SourceFiles, base64, go_json, source_snippet};
 use crate::convert::LintReport;
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
@@ -68,7 +68,7 @@ pub struct BuildError {
 }
 
 impl Results {
-    pub fn new(report: &LintReport, filename: &str, dockerfile: &[u8]) -> Self {
+    pub fn new(report: &LintReport, files: &SourceFiles) -> Self {
         let warnings: Vec<Warning> = report
             .warnings
             .iter()
@@ -82,12 +82,15 @@ impl Results {
             .collect();
         Results {
             warnings: (!warnings.is_empty()).then_some(warnings),
-            sources: vec![SourceInfo {
-                filename: filename.to_string(),
-                data: base64(dockerfile),
-                language: "Dockerfile".to_string(),
-                raw: dockerfile.to_vec(),
-            }],
+            sources: files
+                .iter()
+                .map(|(filename, data)| SourceInfo {
+                    filename: filename.clone(),
+                    data: base64(data),
+                    language: "Dockerfile".to_string(),
+                    raw: data.clone(),
+                })
+                .collect(),
             error: report.error.as_ref().map(|e| BuildError {
                 message: e.message.clone(),
                 location: e.span.map(Location::of).unwrap_or_default(),
@@ -173,12 +176,15 @@ mod tests {
 
     fn results(text: &str) -> Results {
         let report = match crate::dockerfile::parse(text.as_bytes()) {
-            Ok(df) => convert::lint(&df, &ConvertOptions::default(), |_| {
+            Ok(df) => convert::lint(&df, &Default::default(), &ConvertOptions::default(), |_| {
                 ResolvedImage::default()
             }),
             Err(e) => LintReport::failed(e),
         };
-        Results::new(&report, "Dockerfile", text.as_bytes())
+        Results::new(
+            &report,
+            &[("Dockerfile".to_string(), text.as_bytes().to_vec())],
+        )
     }
 
     /// Field by field as upstream's `lint.LintResults` marshals: every stage is checked

@@ -103,6 +103,10 @@ pub fn go_json<T: Serialize>(value: &T) -> String {
     crate::llb::go_html_escape(&text)
 }
 
+/// The files a request's answer points into: `(name, data)`, the Dockerfile first, then the
+/// files it INCLUDEs (a location's `sourceIndex` indexes this list).
+pub type SourceFiles = [(String, Vec<u8>)];
+
 /// Bytes as Go's `encoding/json` writes a `[]byte`: standard base64 with padding.
 pub fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -194,7 +198,7 @@ impl Location {
             line(span.end.line.max(span.start.line)),
         );
         Location {
-            source_index: 0,
+            source_index: i32::try_from(span.file).unwrap_or(i32::MAX),
             ranges: (start..=end)
                 .map(|l| Range {
                     start: Position {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{JSON_AND_TEXT, Location, Request, TARGET_OPT, base64, go_json, tabwrite};
+use super::{JSON_AND_TEXT, Location, Request, SourceFiles, TARGET_OPT, base64, go_json, tabwrite};
 use crate::convert::outline::{MountUse, Outline as TargetOutline};
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
@@ -75,7 +75,7 @@ fn mounts(list: &[MountUse]) -> Vec<Mount> {
 }
 
 impl Outline {
-    pub fn new(outline: &TargetOutline, dockerfile: &[u8]) -> Self {
+    pub fn new(outline: &TargetOutline, files: &SourceFiles) -> Self {
         Outline {
             name: outline.name.clone().unwrap_or_default(),
             description: outline.description.clone(),
@@ -91,7 +91,7 @@ impl Outline {
                 .collect(),
             secrets: mounts(&outline.secrets),
             ssh: mounts(&outline.ssh),
-            sources: vec![base64(dockerfile)],
+            sources: files.iter().map(|(_, data)| base64(data)).collect(),
         }
     }
 
@@ -162,8 +162,13 @@ mod tests {
             target: Some("build".into()),
             ..ConvertOptions::default()
         };
-        let found = convert::outline(&df, &opts, |_| ResolvedImage::default())?;
-        let outline = Outline::new(&found, text.as_bytes());
+        let found = convert::outline(&df, &Default::default(), &opts, |_| {
+            ResolvedImage::default()
+        })?;
+        let outline = Outline::new(
+            &found,
+            &[("Dockerfile".to_string(), text.as_bytes().to_vec())],
+        );
         let range = |line: u32| {
             format!(
                 "{{\n            \"start\": {{\n              \"line\": {line}\n            }},\n            \"end\": {{\n              \"line\": {line}\n            }}\n          }}"

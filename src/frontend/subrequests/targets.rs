@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{JSON_AND_TEXT, Location, Request, base64, go_json, tabwrite};
+use super::{JSON_AND_TEXT, Location, Request, SourceFiles, base64, go_json, tabwrite};
 use crate::convert::outline::Target as StageTarget;
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
@@ -46,7 +46,7 @@ pub struct Target {
 }
 
 impl List {
-    pub fn new(targets: &[StageTarget], dockerfile: &[u8]) -> Self {
+    pub fn new(targets: &[StageTarget], files: &SourceFiles) -> Self {
         List {
             targets: targets
                 .iter()
@@ -59,7 +59,7 @@ impl List {
                     location: (t.span.start.line > 0).then(|| Location::of(t.span)),
                 })
                 .collect(),
-            sources: vec![base64(dockerfile)],
+            sources: files.iter().map(|(_, data)| base64(data)).collect(),
         }
     }
 
@@ -95,7 +95,8 @@ mod tests {
     fn json_as_upstream_writes_it() -> Result<(), crate::dockerfile::Error> {
         let text = "ARG GO=1.22\n# build compiles <it>\nFROM --platform=$BUILDPLATFORM golang:${GO} AS build\nRUN make\n\nFROM scratch\nCOPY --from=build /app /app\n";
         let df = crate::dockerfile::parse(text.as_bytes())?;
-        let list = List::new(&crate::convert::outline::targets(&df)?, text.as_bytes());
+        let files = [("Dockerfile".to_string(), text.as_bytes().to_vec())];
+        let list = List::new(&crate::convert::outline::targets(&df)?, &files);
         let expected = format!(
             r#"{{
   "targets": [
