@@ -39,6 +39,9 @@ HTTP_PORT = 8731
 GIT_REPOS = REPO / "e2e" / "git-repos"
 GIT_PORT = 9419
 GIT_URL = f"git://127.0.0.1:{GIT_PORT}"
+# The same repositories over smart HTTP (e2e/git_http.py), readable only with this token.
+GIT_HTTP_PORT = 9420
+GIT_TOKEN = (REPO / "e2e" / "cases" / "add-git-auth" / "token.txt").read_text().strip()
 BK = Path(os.environ.get("BK_ROOT", "/var/lib/buildkit-env"))
 REGISTRY = os.environ.get("E2E_REGISTRY", "localhost:5000")
 HEADER_IMAGE = "org/rustfront"  # what the examples' first line names: the image as users pull it
@@ -807,6 +810,16 @@ def cases() -> list[Case]:
             fail_line=3,
             present={"/docs/guide.txt": {}, "/docs.txt": {}},
             absent=["/docs/README.txt", "/docs/docs"],
+        ),
+        Case(
+            # a private repository: BuildKit sends the GIT_AUTH_TOKEN.<host> secret (BuildKit 0.8's builtin
+            # takes the URL for a plain download, which the server refuses)
+            "add-git-auth", ca / "add-git-auth",
+            extra=["--secret", f"id=GIT_AUTH_TOKEN.127.0.0.1:{GIT_HTTP_PORT},src={{case}}/token.txt"],
+            fails={"builtin@bookworm": "401"},
+            present={"/src/README.txt": {}, "/readme.txt": {}},
+            never_in_image=[GIT_TOKEN],
+            run=(["cat", "/readme.txt"], "hello from git (v1)"),
         ),
         Case(
             "named-context-git", ca / "named-context-git",
@@ -1607,7 +1620,7 @@ class Harness:
         if server.poll() is not None:
             print(f"WARNING: cannot serve e2e/http-root on 127.0.0.1:{HTTP_PORT} (port in use: another harness "
                   "running?); the ADD <url> cases will fail", flush=True)
-        if git_server is None or git_server.poll() is not None:
+        if git_server is None or any(p.poll() is not None for p in git_server):
             print(f"WARNING: cannot serve the e2e git repositories on 127.0.0.1:{GIT_PORT}; the git cases will fail",
                   flush=True)
         try:
@@ -1616,9 +1629,9 @@ class Harness:
         finally:
             server.terminate()
             server.wait(timeout=10)
-            if git_server is not None:
-                git_server.terminate()
-                git_server.wait(timeout=10)
+            for process in git_server or ():
+                process.terminate()
+                process.wait(timeout=10)
             shutil.rmtree(self.tmp, ignore_errors=True)
         r = self.report
         print(f"# frontend under test: {self.frontend.label}; {r.skipped} skipped; {time.monotonic() - t0:.0f}s")
@@ -1664,15 +1677,21 @@ def make_git_repos(dest: Path) -> None:
                 tar.addfile(info)
 
 
-def serve_git_repos(dest: Path) -> subprocess.Popen | None:
-    """`git daemon` serving the repositories of GIT_REPOS on 127.0.0.1:GIT_PORT (None if git is missing)."""
+def serve_git_repos(dest: Path) -> tuple[subprocess.Popen, subprocess.Popen] | None:
+    """`git daemon` serving the repositories of GIT_REPOS on 127.0.0.1:GIT_PORT, and smart HTTP with a
+    token on GIT_HTTP_PORT (None if git is missing)."""
     try:
         dest.mkdir(parents=True, exist_ok=True)
         make_git_repos(dest)
-        return subprocess.Popen(
+        daemon = subprocess.Popen(
             ["git", "daemon", "--reuseaddr", "--export-all", f"--base-path={dest}", "--listen=127.0.0.1",
              f"--port={GIT_PORT}", str(dest)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        smart_http = subprocess.Popen(
+            [sys.executable, str(REPO / "e2e" / "git_http.py"), "--root", str(dest), "--port", str(GIT_HTTP_PORT),
+             "--token", GIT_TOKEN],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return daemon, smart_http
     except (OSError, subprocess.CalledProcessError) as e:
         print(f"WARNING: cannot make the e2e git repositories: {e}", flush=True)
         return None

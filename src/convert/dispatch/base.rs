@@ -113,19 +113,7 @@ impl Dispatcher<'_> {
                     .map_err(|e| ConvertError::caused_by(stage.source.span, e))?,
             )
         };
-        Ok(StageState {
-            state,
-            image,
-            env: EnvList::default(),
-            dir: "/".into(),
-            user: String::new(),
-            platform: platform.clone(),
-            base_config: resolved.config,
-            build_args: Vec::new(),
-            own_args_from: 0,
-            workdir_set: false,
-            uncached: false,
-        })
+        Ok(StageState::fresh(state, image, platform, resolved.config))
     }
 
     /// The filesystem and image config of named context `context` for stage `index`: the
@@ -307,19 +295,7 @@ impl Dispatcher<'_> {
             Some((image, raw)) => (image, Some(raw)),
             None => (Image::scratch(platform), None),
         };
-        Ok(StageState {
-            state,
-            image,
-            env: EnvList::default(),
-            dir: "/".into(),
-            user: String::new(),
-            platform: platform.clone(),
-            base_config,
-            build_args: Vec::new(),
-            own_args_from: 0,
-            workdir_set: false,
-            uncached: false,
-        })
+        Ok(StageState::fresh(state, image, platform, base_config))
     }
 
     /// Records that `path` of stage `index`'s tree is read (a local named context at its

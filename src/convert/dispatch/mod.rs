@@ -170,6 +170,28 @@ struct StageState {
 }
 
 impl StageState {
+    /// A stage starting from `state` with `image`'s config on `platform`, nothing dispatched yet.
+    fn fresh(
+        state: Option<Output>,
+        image: Image,
+        platform: &Platform,
+        base_config: Option<Vec<u8>>,
+    ) -> StageState {
+        StageState {
+            state,
+            image,
+            env: EnvList::default(),
+            dir: "/".into(),
+            user: String::new(),
+            platform: platform.clone(),
+            base_config,
+            build_args: Vec::new(),
+            own_args_from: 0,
+            workdir_set: false,
+            uncached: false,
+        }
+    }
+
     /// Move everything a child stage inherits out of a finished stage, leaving only its
     /// filesystem for `COPY --from`.
     fn hand_over(&mut self) -> StageState {
@@ -326,19 +348,7 @@ impl<'a> Dispatcher<'a> {
         steps.skip(planned.first_step);
 
         let mut s = match &planned.base {
-            Base::Scratch => StageState {
-                state: None,
-                image: Image::scratch(&platform),
-                env: EnvList::default(),
-                dir: "/".into(),
-                user: String::new(),
-                platform: platform.clone(),
-                base_config: None,
-                build_args: Vec::new(),
-                own_args_from: 0,
-                workdir_set: false,
-                uncached: false,
-            },
+            Base::Scratch => StageState::fresh(None, Image::scratch(&platform), &platform, None),
             Base::Stage(base) => {
                 let base = *base;
                 self.base_uses[base] = self.base_uses[base].saturating_sub(1);
