@@ -41,6 +41,8 @@ GIT_PORT = 9419
 GIT_URL = f"git://127.0.0.1:{GIT_PORT}"
 # The same repositories over smart HTTP (e2e/git_http.py), readable only with this token.
 GIT_HTTP_PORT = 9420
+# And over ssh: an sshd of the harness on 127.0.0.1:GIT_SSH_PORT, its key in an ssh-agent.
+GIT_SSH_PORT = 2222
 GIT_TOKEN = (REPO / "e2e" / "cases" / "add-git-auth" / "token.txt").read_text().strip()
 BK = Path(os.environ.get("BK_ROOT", "/var/lib/buildkit-env"))
 REGISTRY = os.environ.get("E2E_REGISTRY", "localhost:5000")
@@ -822,6 +824,17 @@ def cases() -> list[Case]:
             run=(["cat", "/readme.txt"], "hello from git (v1)"),
         ),
         Case(
+            # git over ssh: the build's default ssh socket (an agent with the key the harness's sshd takes)
+            "add-git-ssh", ca / "add-git-ssh",
+            extra=["--ssh", "default={{SSH_AGENT}}"],
+            # BuildKit 0.8 has no ssh:// (it would fetch https://ssh://… and its daemon crash): refused
+            fails={"builtin@bookworm": "no such file or directory",
+                   "dockerfile@bookworm": "a git source with an ssh:// URL (user@host:path works on older daemons)"},
+            fail_line=5,
+            present={"/src/README.txt": {}, "/readme.txt": {}},
+            run=(["cat", "/readme.txt"], "hello from git (v1)"),
+        ),
+        Case(
             "named-context-git", ca / "named-context-git",
             extra=["--build-context", f"repo={GIT_URL}/hello.git#v1"],
             # dockerfile 1.17 and older (Docker 26.1's builtin) keep .git in a git named context; 1.20 does not
@@ -965,6 +978,10 @@ class Harness:
             if name == "BUSYBOX_DIGEST":
                 # what setup.sh pushed; the digest changes with every provisioning
                 self._placeholders[name] = registry_digest("busybox", "latest")
+            elif name in ("GIT_SSH_URL", "SSH_AGENT"):
+                agent = self.ssh_agent()
+                self._placeholders["GIT_SSH_URL"] = f"ssh://root@127.0.0.1:{GIT_SSH_PORT}{self.tmp / 'git'}/hello.git"
+                self._placeholders["SSH_AGENT"] = agent
             elif name == "OCI_LAYOUT":
                 # busybox:local saved by Docker 26 (an OCI layout) into a directory: <dir>@<manifest digest>
                 layout = self.tmp / "oci-layout"
@@ -981,6 +998,34 @@ class Harness:
             else:
                 raise RuntimeError(f"unknown placeholder {{{{{name}}}}}")
         return self._placeholders[name]
+
+    def ssh_agent(self) -> str:
+        """An sshd on 127.0.0.1:GIT_SSH_PORT that lets a fresh key in (git over ssh to the repositories
+        of serve_git_repos), and an ssh-agent holding that key; its socket."""
+        d = self.tmp / "ssh"
+        d.mkdir()
+        for key in ("host", "user"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(d / key)], check=True)
+        (d / "authorized_keys").write_text((d / "user.pub").read_text())
+        (d / "sshd_config").write_text(
+            f"Port {GIT_SSH_PORT}\nListenAddress 127.0.0.1\nHostKey {d / 'host'}\n"
+            f"AuthorizedKeysFile {d / 'authorized_keys'}\nPasswordAuthentication no\n"
+            "KbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nUsePAM no\nStrictModes no\n"
+            f"PidFile {d / 'sshd.pid'}\n")
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # sshd's privilege separation directory
+        self._sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-f", str(d / "sshd_config"), "-E", str(d / "sshd.log")])
+        for _ in range(50):
+            if (d / "sshd.pid").exists():
+                break
+            time.sleep(0.1)
+        sock = d / "agent.sock"
+        self._agent = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)], stdout=subprocess.DEVNULL)
+        for _ in range(50):
+            if sock.exists():
+                break
+            time.sleep(0.1)
+        subprocess.run(["ssh-add", "-q", str(d / "user")], env={**os.environ, "SSH_AUTH_SOCK": str(sock)}, check=True)
+        return str(sock)
 
     def case_ctx(self, case: Case) -> Path | str:
         """The case directory, or a filled-in copy when its Dockerfile has {{PLACEHOLDERS}}; a remote
@@ -1629,7 +1674,8 @@ class Harness:
         finally:
             server.terminate()
             server.wait(timeout=10)
-            for process in git_server or ():
+            for process in [*(git_server or ()), *(p for p in (getattr(self, "_sshd", None),
+                                                                  getattr(self, "_agent", None)) if p)]:
                 process.terminate()
                 process.wait(timeout=10)
             shutil.rmtree(self.tmp, ignore_errors=True)

@@ -141,8 +141,8 @@ pub fn git_source(git: &GitRef, value: &str, keep_git_dir: bool) -> llb::Output 
     repo.build()
 }
 
-/// What a git source asks of the daemon that BuildKit 0.8 lacks (a subdirectory, a checksum,
-/// skipping submodules): the message for the first missing cap, so that it is refused rather
+/// What a git source asks of the daemon that older BuildKits lack (an `ssh://` URL or a
+/// subdirectory before 0.9, a checksum before 0.23, skipping submodules before 0.24): the message for the first missing cap, so that it is refused rather
 /// than sent to a daemon that fails on it (BuildKit 0.8 even crashes on a subdirectory).
 /// `keep_git_dir`/`checksum` are the effective settings (flags and URL combined).
 pub fn git_unsupported(
@@ -150,7 +150,14 @@ pub fn git_unsupported(
     checksum: bool,
     has_cap: impl Fn(&str) -> bool,
 ) -> Option<String> {
+    // BuildKit 0.8 takes `ssh://` for a host name (`https://ssh://…`) and its daemon crashes on
+    // the failed fetch; `ssh://` came with 0.9, as the subdir cap did.
     let needs = [
+        (
+            git.remote.starts_with("ssh://"),
+            llb::caps::SOURCE_GIT_SUBDIR,
+            "an ssh:// URL (user@host:path works on older daemons)",
+        ),
         (
             !git.subdir.is_empty(),
             llb::caps::SOURCE_GIT_SUBDIR,
