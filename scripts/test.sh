@@ -6,6 +6,8 @@
 #   1. cargo fmt --check
 #   2. cargo clippy --all-targets -- -D warnings
 #   3. cargo test
+#   3'. cargo doc --workspace --no-deps with RUSTDOCFLAGS=-D warnings (the SDK crates' docs and
+#       every intra-doc link)
 #   3a. rust-version: the workspace (all targets, all features) builds with exactly the rustc that
 #       Cargo.toml's rust-version names -- Debian's, in a chroot (scripts/toolchain.sh msrv; root)
 #   3b. e2e harness unit tests (python3 -m unittest, no daemon needed)
@@ -68,6 +70,7 @@ if [ $CARGO_STEPS = 1 ]; then
   step "cargo fmt" cargo fmt --all -- --check
   step "cargo clippy" cargo clippy "${locked[@]}" --all-targets -- -D warnings
   step "cargo test" cargo test "${locked[@]}"
+  step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc "${locked[@]}" --workspace --no-deps
 fi
 if [ $CARGO_STEPS = 1 ] && [ $MSRV = 1 ]; then
   if [ "$(id -u)" = 0 ]; then

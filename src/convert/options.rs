@@ -85,8 +85,9 @@ pub struct ConvertOptions {
     /// target checks them all).
     pub all_stages: bool,
     /// The largest definition the daemon accepts (bytes): conversion stops with an error at
-    /// the instruction whose ops take the LLB past it (see [`definition_too_large`]
-    /// (crate::convert::definition_too_large)). `None` converts whatever the size.
+    /// the instruction whose ops take the LLB past it (see
+    /// [`definition_too_large`](crate::convert::definition_too_large)). `None` converts whatever
+    /// the size.
     pub max_definition_size: Option<usize>,
 }
 

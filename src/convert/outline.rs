@@ -3,7 +3,7 @@
 //! `dockerfile2llb.ListTargets` and `outline.go` (the build args a target uses, with their
 //! values and doc comments, and the secrets and SSH sockets its RUN steps mount).
 //!
-//! The outline is captured while the target is dispatched ([`Capture`]), as upstream does:
+//! The outline is captured while the target is dispatched (`Capture`), as upstream does:
 //! an ARG counts once a FROM line or a dispatched ARG instruction uses it, and a global ARG
 //! also makes the global ARGs its default refers to count.
 

@@ -62,8 +62,8 @@ impl Command {
     /// * COPY: `--chown`, `--chmod`, source paths, destination (not `--from`; `--exclude`
     ///   is taken literally by both, as upstream does);
     /// * ARG, ENV, LABEL: keys and values;
-    /// * RUN: every `--mount`, which is then fully parsed into [`RunCommand::mounts`]
-    ///   (`crate::instructions::RunCommand`);
+    /// * RUN: every `--mount`, which is then fully parsed into the RUN's mounts
+    ///   ([`RunCommand`](crate::instructions::RunCommand));
     /// * USER, WORKDIR, STOPSIGNAL, VOLUME: their arguments.
     ///
     /// CMD, ENTRYPOINT, SHELL, HEALTHCHECK, ONBUILD, MAINTAINER and EXPOSE are left alone (see
