@@ -5,10 +5,11 @@
 use std::collections::BTreeMap;
 
 use super::dockerignore;
+use super::load::{LocalIgnore, read_ignore};
 use crate::convert::contexts::{ContextSource, ResolvedContext};
 use crate::convert::{ConvertOptions, Plan, ResolvedImage};
 use crate::gateway::{CacheOptionsEntry, GatewayClient, GatewayError};
-use crate::llb::{self, Local, MarshalOptions, OpMeta};
+use crate::llb;
 
 /// Where the client's directories come from: the build's session, the sessions of locals
 /// that have their own (`local-sessionid:<name>`), and the cache imports every solve carries.
@@ -145,24 +146,20 @@ async fn local_ignore(
     session: &str,
     cache_imports: &[CacheOptionsEntry],
 ) -> Result<Vec<String>, String> {
-    const IGNORE: &str = ".dockerignore";
-    let local = Local::new(name)
-        .session(session)
-        .follow_paths(&[IGNORE.to_string()])
-        .shared_key_hint(format!("context:{key}-{IGNORE}"))
-        .differ(llb::Differ::None, false)
-        .meta(OpMeta::new().custom_name(format!("[context {key}] load {IGNORE}")))
-        .build();
-    let definition =
-        llb::marshal(Some(&local), &MarshalOptions::default()).map_err(|e| e.to_string())?;
-    let ref_id = client
-        .solve(definition, cache_imports, false)
-        .await
-        .map_err(|e| e.message())?;
+    let (key_hint, progress) = (
+        format!("context:{key}"),
+        format!("[context {key}] load .dockerignore"),
+    );
+    let ignore = LocalIgnore {
+        local: name,
+        session,
+        key_hint: &key_hint,
+        name: &progress,
+    };
     // As upstream, a directory without the file (or an unreadable one) excludes nothing.
-    match client.read_file(&ref_id, IGNORE, None).await {
-        Ok(data) => dockerignore::parse_checked(&data, IGNORE),
-        Err(_) => Ok(Vec::new()),
+    match read_ignore(client, &ignore, cache_imports).await? {
+        Some(data) => dockerignore::parse_checked(&data, ".dockerignore"),
+        None => Ok(Vec::new()),
     }
 }
 

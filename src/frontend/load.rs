@@ -91,16 +91,49 @@ pub(super) async fn load_context_ignore(
     session_id: &str,
     cache_imports: &[CacheOptionsEntry],
 ) -> Option<Vec<u8>> {
-    let local = Local::new(opts.convert.context_local.clone())
-        .session(session_id)
-        .follow_paths(&[".dockerignore".to_string()])
-        .shared_key_hint(format!("{}-.dockerignore", opts.convert.context_local))
+    let local = &opts.convert.context_local;
+    let ignore = LocalIgnore {
+        local,
+        session: session_id,
+        key_hint: local,
+        name: "[internal] load .dockerignore",
+    };
+    read_ignore(client, &ignore, cache_imports).await.ok()?
+}
+
+/// Where a local directory's `.dockerignore` is read from, and how its solve is named.
+pub(super) struct LocalIgnore<'a> {
+    pub local: &'a str,
+    pub session: &'a str,
+    /// The shared key hint, without the `-.dockerignore` suffix.
+    pub key_hint: &'a str,
+    /// The progress name.
+    pub name: &'a str,
+}
+
+/// Reads the `.dockerignore` of a local directory as dockerui does: a solve that transfers
+/// only that file. `Ok(None)` when the directory has none (or it cannot be read); a failed
+/// solve is an error.
+pub(super) async fn read_ignore(
+    client: &GatewayClient,
+    ignore: &LocalIgnore<'_>,
+    cache_imports: &[CacheOptionsEntry],
+) -> Result<Option<Vec<u8>>, String> {
+    const IGNORE: &str = ".dockerignore";
+    let local = Local::new(ignore.local)
+        .session(ignore.session)
+        .follow_paths(&[IGNORE.to_string()])
+        .shared_key_hint(format!("{}-{IGNORE}", ignore.key_hint))
         .differ(llb::Differ::None, false)
-        .meta(OpMeta::new().custom_name("[internal] load .dockerignore"))
+        .meta(OpMeta::new().custom_name(ignore.name))
         .build();
-    let definition = llb::marshal(Some(&local), &MarshalOptions::default()).ok()?;
-    let ref_id = client.solve(definition, cache_imports, false).await.ok()?;
-    client.read_file(&ref_id, ".dockerignore", None).await.ok()
+    let definition =
+        llb::marshal(Some(&local), &MarshalOptions::default()).map_err(|e| e.to_string())?;
+    let ref_id = client
+        .solve(definition, cache_imports, false)
+        .await
+        .map_err(|e| e.message())?;
+    Ok(client.read_file(&ref_id, IGNORE, None).await.ok())
 }
 
 #[cfg(test)]

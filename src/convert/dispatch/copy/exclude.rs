@@ -7,7 +7,6 @@ use super::{ConvertFileFlag, CopyStep};
 use crate::convert::ConvertError;
 use crate::convert::dispatch::StageRun;
 use crate::instructions::CopyExcludes;
-use crate::llb;
 
 impl ConvertFileFlag for CopyExcludes {
     fn apply(
@@ -18,20 +17,7 @@ impl ConvertFileFlag for CopyExcludes {
         if self.0.is_empty() {
             return Ok(());
         }
-        if !run
-            .d
-            .opts
-            .has_cap(llb::caps::FILE_COPY_INCLUDE_EXCLUDE_PATTERNS)
-        {
-            return Err(ConvertError::at(
-                step.span,
-                format!(
-                    "{} --exclude needs a BuildKit that filters copies (cap {}, BuildKit 0.9 or later)",
-                    step.keyword,
-                    llb::caps::FILE_COPY_INCLUDE_EXCLUDE_PATTERNS
-                ),
-            ));
-        }
+        step.require_filtering(run, "--exclude")?;
         step.excludes = self.patterns();
         Ok(())
     }

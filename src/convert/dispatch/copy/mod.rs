@@ -359,6 +359,22 @@ impl<'a> CopyStep<'a> {
             history_flags: Vec::new(),
         }
     }
+
+    /// `flag` (`--parents`, `--exclude`) filters what is copied: refused, naming the step,
+    /// on a daemon that would ignore the filter and copy everything.
+    fn require_filtering(&self, run: &StageRun<'_, '_>, flag: &str) -> Result<(), ConvertError> {
+        let cap = llb::caps::FILE_COPY_INCLUDE_EXCLUDE_PATTERNS;
+        if run.d.opts.has_cap(cap) {
+            return Ok(());
+        }
+        Err(ConvertError::at(
+            self.span,
+            format!(
+                "{} {flag} needs a BuildKit that filters copies (cap {cap}, BuildKit 0.9 or later)",
+                self.keyword
+            ),
+        ))
+    }
 }
 
 enum CopySource {

@@ -20,19 +20,7 @@ impl ConvertFileFlag for CopyParents {
         if !self.0 {
             return Ok(());
         }
-        if !run
-            .d
-            .opts
-            .has_cap(llb::caps::FILE_COPY_INCLUDE_EXCLUDE_PATTERNS)
-        {
-            return Err(ConvertError::at(
-                step.span,
-                format!(
-                    "COPY --parents needs a BuildKit that filters copies (cap {}, BuildKit 0.9 or later)",
-                    llb::caps::FILE_COPY_INCLUDE_EXCLUDE_PATTERNS
-                ),
-            ));
-        }
+        step.require_filtering(run, "--parents")?;
         step.parents = true;
         step.history_flags.push("--parents".into());
         Ok(())
