@@ -1347,8 +1347,9 @@ class Harness:
 
     def subrequests(self, d: Daemon) -> None:
         """outline and targets: the same JSON from both sides (the builtin frontend of BuildKit 0.13
-        answers them); lint (which that builtin lacks): the warnings of every stage from side B."""
-        for name, target in (("outline", None), ("outline", "build"), ("targets", None), ("lint", None)):
+        answers them); lint and convertllb (which that builtin lacks): checked on side B."""
+        for name, target in (("outline", None), ("outline", "build"), ("targets", None), ("lint", None),
+                             ("convertllb", None)):
             check = f"--print={name}" + (f" --target {target}" if target else "")
             if not self.wanted(check):
                 continue
@@ -1356,6 +1357,9 @@ class Harness:
                 self.report.skip(d.name, check, "--print needs buildx (Docker 20.10 builds with the classic CLI)")
                 continue
             rb, b, eb = self.print_subrequest(d, self.frontend, name, target)
+            if name == "convertllb":
+                self.report.check(*convertllb_check(rb, eb), d.name, check, f"rc={rb}\n{eb[-2000:]}")
+                continue
             if name == "lint":
                 # buildx 0.13 does not know lint and prints result.txt even with format=json
                 rules = re.findall(r"^WARNING: (\w+) - ", b, re.M) if rb == 0 else []
@@ -1786,5 +1790,28 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return a
 
 
+
+def convertllb_check(rc: int, stderr: str) -> tuple[bool, str]:
+    """buildx 0.13 does not know convertllb: it logs the result's metadata map, result.json
+    included. The answer must hold the LLB of the subrequests Dockerfile's last stage: every op
+    with its metadata, the RUN of stage build, and the source map with the Dockerfile's own LLB."""
+    start, end = stderr.find(" result.json:"), stderr.rfind(" version:0.1.0]")
+    if rc != 0 or start < 0 or end < start:
+        return False, "no result.json"
+    try:
+        res = json.loads(stderr[start + len(" result.json:"):end])
+    except ValueError as e:
+        return False, f"result.json is not JSON: {e}"
+    ops, meta = res.get("def", {}), res.get("metadata", {})
+    names = [m.get("description", {}).get("llb.customname", "") for m in meta.values()]
+    infos = res.get("source", {}).get("infos", [])
+    ok = (len(ops) >= 4 and set(meta) <= set(ops)
+          and any(n.startswith("[build 2/2] RUN --mount=type=secret") for n in names)
+          and any("exec" in op for op in ops.values())
+          and infos[:1] and infos[0].get("filename") == "Dockerfile" and "definition" in infos[0])
+    return bool(ok), f"{len(ops)} ops, {len(infos)} source file(s)"
+
+
 if __name__ == "__main__":
     sys.exit(Harness(parse_args(sys.argv[1:])).main())
+

@@ -610,3 +610,404 @@ fn dockerfile2llb_oracle() {
         failures.len()
     );
 }
+
+/// The definitions whose `frontend.convertllb` answer is pinned in `tests/data/convertllb`:
+/// `(name, row, row whose definition is nested as the Dockerfile's own LLB)`. The nested one
+/// stands for the source map of a real build (dockerui puts the LLB that loaded the
+/// Dockerfile into `source.infos[0].definition`), which the rows do not have.
+fn convertllb_cases() -> Vec<(String, String, Option<String>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/convertllb");
+    let list = fs::read_to_string(dir.join("cases.tsv")).expect("cases.tsv");
+    list.lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(cols.len(), 3, "cases.tsv row: {l}");
+            let nested = (cols[2] != "-").then(|| cols[2].to_string());
+            (cols[0].to_string(), cols[1].to_string(), nested)
+        })
+        .collect()
+}
+
+/// A definition no Dockerfile gives, with every field the JSON encoding knows set at least
+/// once (the ops need not make a graph: convertllb only decodes them).
+fn synthetic_definition() -> pb::Definition {
+    use pb::file_action::Action;
+    use pb::user_opt::User;
+    let by_name = |name: &str, input| pb::UserOpt {
+        user: Some(User::ByName(pb::NamedUserOpt {
+            name: name.into(),
+            input,
+        })),
+    };
+    let by_id = |id| pb::UserOpt {
+        user: Some(User::ById(id)),
+    };
+    let exec = pb::ExecOp {
+        meta: Some(pb::Meta {
+            args: vec!["/bin/sh".into(), "-c".into(), "a && b > c < d".into()],
+            env: vec!["A=é\u{2028}\u{1}\t\"q\"\\".into()],
+            cwd: "/w".into(),
+            user: "u:g".into(),
+            proxy_env: Some(pb::ProxyEnv {
+                http_proxy: "h".into(),
+                https_proxy: "hs".into(),
+                ftp_proxy: "f".into(),
+                no_proxy: "n".into(),
+                all_proxy: "a".into(),
+            }),
+            extra_hosts: vec![pb::HostIp {
+                host: "db".into(),
+                ip: "10.0.0.1".into(),
+            }],
+            hostname: "box".into(),
+            ulimit: vec![pb::Ulimit {
+                name: "nofile".into(),
+                soft: 1024,
+                hard: -1,
+            }],
+            cgroup_parent: "cg".into(),
+            remove_mount_stubs_recursive: true,
+            valid_exit_codes: vec![0, 2],
+        }),
+        mounts: vec![
+            pb::Mount {
+                input: 0,
+                selector: "/sel".into(),
+                dest: "/".into(),
+                output: 0,
+                readonly: true,
+                result_id: "r".into(),
+                content_cache: pb::MountContentCache::On as i32,
+                ..Default::default()
+            },
+            pb::Mount {
+                input: -1,
+                dest: "/t".into(),
+                output: -1,
+                mount_type: pb::MountType::Tmpfs as i32,
+                tmpfs_opt: Some(pb::TmpfsOpt { size: 1 << 40 }),
+                ..Default::default()
+            },
+            pb::Mount {
+                input: -1,
+                dest: "/s".into(),
+                output: -1,
+                mount_type: pb::MountType::Secret as i32,
+                secret_opt: Some(pb::SecretOpt {
+                    id: "tok".into(),
+                    uid: 1,
+                    gid: 2,
+                    mode: 0o400,
+                    optional: true,
+                }),
+                ..Default::default()
+            },
+            pb::Mount {
+                input: -1,
+                dest: "/run/ssh".into(),
+                output: -1,
+                mount_type: pb::MountType::Ssh as i32,
+                ssh_opt: Some(pb::SshOpt {
+                    id: "default".into(),
+                    uid: 0,
+                    gid: 0,
+                    mode: 0o600,
+                    optional: false,
+                }),
+                ..Default::default()
+            },
+            pb::Mount {
+                input: -1,
+                dest: "/c".into(),
+                output: -1,
+                mount_type: pb::MountType::Cache as i32,
+                cache_opt: Some(pb::CacheOpt {
+                    id: "c".into(),
+                    sharing: pb::CacheSharingOpt::Private as i32,
+                }),
+                content_cache: 9,
+                ..Default::default()
+            },
+        ],
+        network: pb::NetMode::Host as i32,
+        security: pb::SecurityMode::Insecure as i32,
+        secretenv: vec![pb::SecretEnv {
+            id: "tok".into(),
+            name: "TOKEN".into(),
+            optional: true,
+        }],
+        cdi_devices: vec![pb::CdiDevice {
+            name: "vendor.com/gpu=all".into(),
+            optional: true,
+        }],
+    };
+    let file = pb::FileOp {
+        actions: vec![
+            pb::FileAction {
+                input: 0,
+                secondary_input: -1,
+                output: 0,
+                action: Some(Action::Rm(pb::FileActionRm {
+                    path: "/x*".into(),
+                    allow_not_found: true,
+                    allow_wildcard: true,
+                })),
+            },
+            pb::FileAction {
+                input: 2,
+                secondary_input: -1,
+                output: -1,
+                action: Some(Action::Symlink(pb::FileActionSymlink {
+                    oldpath: "/a".into(),
+                    newpath: "/b".into(),
+                    owner: Some(pb::ChownOpt {
+                        user: Some(by_name("app", 1)),
+                        group: Some(by_id(0)),
+                    }),
+                    timestamp: 1_700_000_000_000_000_000,
+                })),
+            },
+            pb::FileAction {
+                input: 3,
+                secondary_input: -1,
+                output: 1,
+                action: Some(Action::Mkdir(pb::FileActionMkDir {
+                    path: "/d".into(),
+                    mode: 0o755,
+                    make_parents: true,
+                    owner: Some(pb::ChownOpt {
+                        user: Some(by_id(1000)),
+                        group: Some(by_name("staff", 0)),
+                    }),
+                    timestamp: 5,
+                })),
+            },
+            pb::FileAction {
+                input: 4,
+                secondary_input: 1,
+                output: 2,
+                action: Some(Action::Copy(pb::FileActionCopy {
+                    src: "/s".into(),
+                    dest: "/d".into(),
+                    mode: 0o644,
+                    attempt_unpack_docker_compatibility: true,
+                    always_replace_existing_dest_paths: true,
+                    mode_str: "u+x".into(),
+                    include_patterns: vec!["*.go".into()],
+                    exclude_patterns: vec!["*_test.go".into()],
+                    required_paths: vec!["go.mod".into()],
+                    ..Default::default()
+                })),
+            },
+        ],
+    };
+    let inner = pb::Definition {
+        def: vec![b"\x1a\x00".to_vec()],
+        metadata: [(
+            "sha256:inner".to_string(),
+            pb::OpMetadata {
+                ignore_cache: true,
+                export_cache: Some(pb::ExportCache { value: true }),
+                progress_group: Some(pb::ProgressGroup {
+                    id: "g".into(),
+                    name: "group <1>".into(),
+                    weak: true,
+                }),
+                ..Default::default()
+            },
+        )]
+        .into(),
+        source: Some(pb::Source::default()),
+    };
+    let build = pb::BuildOp {
+        builder: -1,
+        inputs: [("context".to_string(), pb::BuildInput { input: 1 })].into(),
+        def: Some(inner),
+        attrs: [("filename".to_string(), "Dockerfile".to_string())].into(),
+    };
+    let platform = pb::Platform {
+        architecture: "arm".into(),
+        os: "linux".into(),
+        variant: "v7".into(),
+        os_version: "10.0".into(),
+        os_features: vec!["win32k".into()],
+    };
+    let ops: Vec<pb::Op> = vec![
+        pb::Op {
+            op: Some(pb::op::Op::Exec(exec)),
+            platform: Some(platform),
+            constraints: Some(pb::WorkerConstraints {
+                filter: vec!["labels.x==y".into()],
+            }),
+            ..Default::default()
+        },
+        pb::Op {
+            op: Some(pb::op::Op::File(file)),
+            ..Default::default()
+        },
+        pb::Op {
+            inputs: vec![pb::Input {
+                digest: "sha256:a".into(),
+                index: 3,
+            }],
+            op: Some(pb::op::Op::Diff(pb::DiffOp {
+                lower: Some(pb::LowerDiffInput { input: 0 }),
+                upper: Some(pb::UpperDiffInput { input: 1 }),
+            })),
+            ..Default::default()
+        },
+        pb::Op {
+            op: Some(pb::op::Op::Diff(pb::DiffOp {
+                lower: None,
+                upper: Some(pb::UpperDiffInput { input: 0 }),
+            })),
+            ..Default::default()
+        },
+        pb::Op {
+            op: Some(pb::op::Op::Build(build)),
+            ..Default::default()
+        },
+        pb::Op::default(),
+    ];
+    let def: Vec<Vec<u8>> = ops.iter().map(|op| op.encode_to_vec()).collect();
+    let metadata = def
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let md = pb::OpMetadata {
+                ignore_cache: i % 2 == 0,
+                description: [
+                    (
+                        "llb.customname".to_string(),
+                        format!("[{i}/6] <op> & \u{2029}"),
+                    ),
+                    ("x".to_string(), "\u{7f}\r\n".to_string()),
+                ]
+                .into(),
+                export_cache: (i == 1).then_some(pb::ExportCache { value: false }),
+                caps: [("a".to_string(), true), ("b".to_string(), false)].into(),
+                progress_group: (i == 2).then(|| pb::ProgressGroup {
+                    id: "pg".into(),
+                    name: String::new(),
+                    weak: false,
+                }),
+            };
+            (digest_of(bytes), md)
+        })
+        .collect();
+    let position = |line, character| Some(pb::Position { line, character });
+    let locations = [(
+        digest_of(&def[0]),
+        pb::Locations {
+            locations: vec![
+                pb::Location {
+                    source_index: 0,
+                    ranges: vec![
+                        pb::Range {
+                            start: position(1, 0),
+                            end: position(1, 0),
+                        },
+                        pb::Range {
+                            start: position(2, 3),
+                            end: None,
+                        },
+                    ],
+                },
+                pb::Location {
+                    source_index: 1,
+                    ranges: vec![pb::Range {
+                        start: position(0, 0),
+                        end: position(4, 7),
+                    }],
+                },
+            ],
+        },
+    )]
+    .into();
+    pb::Definition {
+        def,
+        metadata,
+        source: Some(pb::Source {
+            locations,
+            infos: vec![
+                pb::SourceInfo {
+                    filename: "Dockerfile".into(),
+                    data: b"FROM a\nRUN b\n".to_vec(),
+                    definition: None,
+                    language: "Dockerfile".into(),
+                },
+                pb::SourceInfo {
+                    filename: "inc/common.Dockerfile".into(),
+                    data: Vec::new(),
+                    definition: Some(pb::Definition::default()),
+                    language: String::new(),
+                },
+            ],
+        }),
+    }
+}
+
+/// `frontend.convertllb`'s `result.json` for the oracle's definitions, byte for byte as
+/// upstream's `convertllb.Result.ToResult` writes it for the same definition (the expected
+/// files were written by that Go code over the definitions this test dumps with
+/// `CONVERTLLB_DUMP=dir`; see tests/data/convertllb/README.md).
+#[test]
+fn convertllb_json_as_upstream_writes_it() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/convertllb");
+    let dump = std::env::var_os("CONVERTLLB_DUMP").map(PathBuf::from);
+    let definitions: BTreeMap<String, pb::Definition> = rows()
+        .iter()
+        .filter_map(|row| {
+            let data = fs::read(&row.source).ok()?;
+            let ours = convert_row(row, &data).ok()?;
+            Some((row.name.clone(), ours.definition))
+        })
+        .chain([("synthetic".to_string(), synthetic_definition())])
+        .collect();
+    let cases = convertllb_cases();
+    assert!(cases.len() >= 20, "{} cases", cases.len());
+    let mut failures = Vec::new();
+    for (name, row, nested) in cases {
+        let mut def = definitions
+            .get(&row)
+            .unwrap_or_else(|| panic!("{name}: row {row} does not convert"))
+            .clone();
+        if let Some(nested) = nested {
+            let inner = definitions
+                .get(&nested)
+                .unwrap_or_else(|| panic!("{name}: row {nested} does not convert"));
+            if let Some(info) = def.source.as_mut().and_then(|s| s.infos.first_mut()) {
+                info.definition = Some(inner.clone());
+            }
+        }
+        if let Some(dump) = &dump {
+            fs::create_dir_all(dump).expect("dump dir");
+            fs::write(dump.join(format!("{name}.pb")), def.encode_to_vec()).expect("dump");
+            fs::write(
+                dump.join(format!("{name}.ours.json")),
+                llb::convert_llb_json(&def).expect("convertllb json"),
+            )
+            .expect("dump");
+            continue;
+        }
+        let ours = llb::convert_llb_json(&def).expect("convertllb json");
+        let expected = fs::read_to_string(dir.join(format!("{name}.json")))
+            .unwrap_or_else(|e| panic!("{name}.json: {e}"));
+        if ours != expected {
+            let line = ours
+                .lines()
+                .zip(expected.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            failures.push(format!(
+                "{name}: first difference at line {}: ours {:?}, upstream {:?}",
+                line + 1,
+                ours.lines().nth(line),
+                expected.lines().nth(line)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -304,6 +304,7 @@ async fn describe_subrequest_lists_every_subrequest() {
             "frontend.outline",
             "frontend.targets",
             "frontend.lint",
+            "frontend.convertllb",
             "frontend.subrequests.describe",
             "frontend.graph"
         ]
@@ -851,15 +852,51 @@ async fn graph_subrequest_is_the_stage_graph() {
 }
 
 #[tokio::test]
-async fn convertllb_subrequest_is_refused() {
-    let handle = run(
-        with_dockerfile("FROM busybox\n"),
+async fn convertllb_answers_the_llb_a_build_solves() {
+    // `as` in lower case: a FromAsCasing warning, shown for the subrequest too.
+    let file =
+        "FROM busybox AS build\nRUN echo hi > /a\nFROM scratch as final\nCOPY --from=build /a /a\n";
+    let built = run(with_dockerfile(file), &[]).await;
+    let built = built.recorded();
+    let solved = built
+        .definitions()
+        .last()
+        .cloned()
+        .cloned()
+        .expect("the build's solve");
+    let asked = run(
+        with_dockerfile(file),
         &[("requestid", "frontend.convertllb")],
     )
     .await;
-    let rec = handle.recorded();
-    let status = rec.the_return().error.as_ref().expect("refused");
-    assert_eq!(status.message, "unsupported request frontend.convertllb");
+    let metadata = subrequest_metadata(&asked);
+    assert_eq!(metadata["version"], b"0.1.0");
+    let json = String::from_utf8_lossy(&metadata["result.json"]).into_owned();
+    let expected = rustfront::llb::convert_llb_json(&solved).expect("json");
+    assert_eq!(json, expected);
+    let answer: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(
+        answer["def"].as_object().map(|d| d.len()),
+        Some(solved.def.len())
+    );
+    assert!(json.contains("\"identifier\": \"docker-image://docker.io/library/busybox:latest\""));
+    // The source map carries the LLB that loaded the Dockerfile, as protojson.
+    assert!(
+        answer.pointer("/source/infos/0/definition/def/0").is_some(),
+        "{json}"
+    );
+    let shorts = |warns: &[rustfront::proto::moby::buildkit::v1::frontend::WarnRequest]| {
+        warns
+            .iter()
+            .map(|w| String::from_utf8_lossy(&w.short).into_owned())
+            .collect::<Vec<_>>()
+    };
+    let warned = shorts(&asked.recorded().warns);
+    assert_eq!(warned, shorts(&built.warns));
+    assert!(
+        warned.iter().any(|w| w.contains("FromAsCasing")),
+        "{warned:?}"
+    );
 }
 
 fn error_of(handle: &FakeHandle) -> String {

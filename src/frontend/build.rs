@@ -132,30 +132,31 @@ impl WarnTarget {
             .and_then(|i| self.included.get(i))
             .unwrap_or(&self.info)
     }
-}
 
-/// Shows a build-check warning to the client (buildx prints it after the build), attached to
-/// the op that loaded the Dockerfile, as upstream does.
-pub(super) async fn send_warning(
-    client: &GatewayClient,
-    digest: &str,
-    source_info: &pb::SourceInfo,
-    warning: &lint::Warning,
-) -> Result<(), FrontendError> {
-    let start = u32::try_from(warning.span.start.line).unwrap_or(u32::MAX);
-    let end = u32::try_from(warning.span.end.line).unwrap_or(u32::MAX);
-    client
-        .warn(gateway::Warning {
-            digest: digest.to_string(),
-            level: 1,
-            short: warning.short(),
-            detail: vec![warning.rule.description.to_string()],
-            url: warning.rule.url.to_string(),
-            info: Some(source_info.clone()),
-            ranges: llb::line_ranges(start, end),
-        })
-        .await?;
-    Ok(())
+    /// Shows build-check warnings to the client (buildx prints them after the build), each
+    /// attached to the op that loaded its file, as upstream does.
+    pub(super) async fn send_all(
+        &self,
+        client: &GatewayClient,
+        warnings: &[lint::Warning],
+    ) -> Result<(), FrontendError> {
+        for warning in warnings {
+            let start = u32::try_from(warning.span.start.line).unwrap_or(u32::MAX);
+            let end = u32::try_from(warning.span.end.line).unwrap_or(u32::MAX);
+            client
+                .warn(gateway::Warning {
+                    digest: self.digest.clone(),
+                    level: 1,
+                    short: warning.short(),
+                    detail: vec![warning.rule.description.to_string()],
+                    url: warning.rule.url.to_string(),
+                    info: Some(self.info_for(warning.span.file).clone()),
+                    ranges: llb::line_ranges(start, end),
+                })
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 /// Run the build and produce the result to return.
@@ -258,12 +259,12 @@ pub async fn build(
         filename: loaded.filename.clone(),
         data: loaded.data.clone(),
         language: "Dockerfile".into(),
-        definition: None,
+        definition: Some(loaded.definition.clone()),
     });
     let source_info = pb::SourceInfo {
         filename: source.filename.clone(),
         data: source.data.clone(),
-        definition: None,
+        definition: source.definition.clone(),
         language: source.language.clone(),
     };
     let in_dockerfile = |error: ConvertError| FrontendError::Dockerfile {
@@ -471,15 +472,7 @@ async fn build_platform_image(
     let (converted, warnings) = convert::convert_reporting(&plan, convert_opts, &resolved);
     if let Some(warn) = warn {
         // Sent before a failure too (`check=error=true` among others), as upstream does.
-        for warning in &warnings {
-            send_warning(
-                client,
-                &warn.digest,
-                warn.info_for(warning.span.file),
-                warning,
-            )
-            .await?;
-        }
+        warn.send_all(client, &warnings).await?;
     }
     let converted = converted.map_err(PlatformError::Convert)?;
     let definition = llb::marshal(
@@ -720,7 +713,8 @@ mod tests {
     #[test]
     fn unsupported_options_are_refused() {
         assert!(check_supported(&opts(&[("context:base", "docker-image://x")])).is_ok());
-        assert!(check_supported(&opts(&[("requestid", "frontend.convertllb")])).is_err());
+        assert!(check_supported(&opts(&[("requestid", "frontend.convertllb")])).is_ok());
+        assert!(check_supported(&opts(&[("requestid", "frontend.unknown")])).is_err());
         assert!(check_supported(&opts(&[("requestid", "frontend.outline")])).is_ok());
         assert!(check_supported(&opts(&[("requestid", subrequests::describe::NAME)])).is_ok());
     }

@@ -15,6 +15,9 @@ pub(super) struct LoadedDockerfile {
     pub(super) own_ignore: Option<Vec<u8>>,
     /// The op that loaded it (warnings about the Dockerfile are attached to it).
     pub(super) digest: String,
+    /// The LLB that loaded it: as dockerui does, the source map and every source info of
+    /// the Dockerfile carry it.
+    pub(super) definition: llb::pb::Definition,
 }
 
 /// Read the Dockerfile (and its own ignore file) from the client's `dockerfile` local, or from
@@ -47,7 +50,9 @@ pub(super) async fn load_dockerfile(
             .build(),
     };
     let definition = llb::marshal(Some(&local), &MarshalOptions::default())?;
-    let ref_id = client.solve(definition, cache_imports, false).await?;
+    let ref_id = client
+        .solve(definition.clone(), cache_imports, false)
+        .await?;
     let (data, filename) = match client.read_file(&ref_id, &filename, None).await {
         Ok(data) => (data, filename),
         Err(first) => match lowercase {
@@ -69,6 +74,7 @@ pub(super) async fn load_dockerfile(
         filename,
         own_ignore,
         digest: local.digest().to_string(),
+        definition,
     })
 }
 

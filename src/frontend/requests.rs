@@ -3,15 +3,16 @@
 //! `convert`, the encodings from [`super::subrequests`].
 
 use super::FrontendError;
-use super::build::{PlatformError, WarnTarget, resolve_plan, send_warning};
+use super::build::{PlatformError, WarnTarget, resolve_plan};
 use super::contexts::ClientSources;
 use super::load::LoadedDockerfile;
-use super::subrequests::{graph, lint, outline, targets};
+use super::subrequests::{convertllb, graph, lint, outline, targets};
 use crate::convert::graph::StageGraph;
 use crate::convert::{self, ConvertOptions, LintReport, Plan};
 use crate::dockerfile;
 use crate::gateway::GatewayClient;
 use crate::instructions::include::Includes;
+use crate::llb::{self, MarshalOptions};
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
 /// The answer to `request` (any but describe) about the loaded Dockerfile (and the files it
@@ -48,12 +49,23 @@ pub(super) async fn answer(
             let resolved = resolve_plan(client, &plan, settings, sources).await?;
             // As upstream, the warnings of the conversion are shown.
             let (result, warnings) = convert::outline_reporting(&plan, settings, &resolved);
-            for warning in &warnings {
-                let info = warn.info_for(warning.span.file);
-                send_warning(client, &warn.digest, info, warning).await?;
-            }
+            warn.send_all(client, &warnings).await?;
             let found = result.map_err(PlatformError::Convert)?;
             Ok(outline::Outline::new(&found, &files).answer())
+        }
+        convertllb::NAME => {
+            let parsed = parse()?;
+            let plan =
+                Plan::with_includes(&parsed, includes, settings).map_err(PlatformError::Convert)?;
+            let resolved = resolve_plan(client, &plan, settings, sources).await?;
+            // As upstream, the conversion's warnings are shown, and the definition is
+            // marshalled as a build marshals it.
+            let (converted, warnings) = convert::convert_reporting(&plan, settings, &resolved);
+            warn.send_all(client, &warnings).await?;
+            let converted = converted.map_err(PlatformError::Convert)?;
+            let caps = settings.llb_caps.clone();
+            let def = llb::marshal(converted.state.as_ref(), &MarshalOptions { caps })?;
+            Ok(convertllb::answer(&def)?)
         }
         lint::NAME => {
             let report = lint_report(client, (loaded, includes), settings, sources).await?;

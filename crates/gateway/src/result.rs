@@ -9,6 +9,7 @@ use crate::proto::google::protobuf::Any;
 use crate::proto::google::rpc::Status as RpcStatus;
 use crate::proto::moby::buildkit::v1::frontend::{self as fe, result};
 use crate::proto::pb;
+use rustfront_llb::protojson::base64 as base64_encode;
 
 /// Metadata key: image config JSON of the single ref (suffix `/<platform id>` in map form).
 pub const META_IMAGE_CONFIG: &str = "containerimage.config";
@@ -226,22 +227,6 @@ pub fn typed_detail(kind: TypedError, name: &str) -> Any {
     }
 }
 
-/// Standard base64 with padding (Go's encoding of `[]byte` in JSON).
-fn base64_encode(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let sextet = |n: u32, shift: u32| char::from(ALPHABET[((n >> shift) & 0x3f) as usize]);
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
-        let n = (b(0) << 16) | (b(1) << 8) | b(2);
-        out.push(sextet(n, 18));
-        out.push(sextet(n, 12));
-        out.push(if chunk.len() > 1 { sextet(n, 6) } else { '=' });
-        out.push(if chunk.len() > 2 { sextet(n, 0) } else { '=' });
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,23 +253,6 @@ mod tests {
 
     fn json_of(bytes: &[u8]) -> Value {
         serde_json::from_slice(bytes).expect("valid JSON")
-    }
-
-    #[test]
-    fn base64_matches_rfc4648_vectors() {
-        let cases = [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ];
-        for (plain, encoded) in cases {
-            assert_eq!(base64_encode(plain.as_bytes()), encoded);
-        }
-        assert_eq!(base64_encode(&[0xff, 0xfe, 0xfd]), "//79");
     }
 
     #[test]

@@ -142,6 +142,7 @@ mod import;
 mod marshal;
 mod merge;
 pub mod platform;
+pub mod protojson;
 mod reference;
 mod source;
 mod substitute;
@@ -159,6 +160,7 @@ pub use graph::{
 pub use marshal::{MarshalOptions, marshal};
 pub use merge::{diff, merge};
 pub use platform::Platform;
+pub use protojson::convert_llb_json;
 pub use reference::normalize_image_ref;
 pub use source::{Differ, Git, Http, Image, Local, OciLayout, ResolveMode, go_html_escape};
 pub use substitute::substitute;

@@ -63,6 +63,7 @@ mod tests {
                 "frontend.outline",
                 "frontend.targets",
                 "frontend.lint",
+                "frontend.convertllb",
                 "frontend.subrequests.describe",
                 "frontend.graph"
             ]
@@ -101,6 +102,13 @@ mod tests {
         );
         assert_eq!(
             lines[4],
+            format!(
+                "{:<21}{:<8}Convert Dockerfile to LLB",
+                "convertllb", "0.1.0"
+            )
+        );
+        assert_eq!(
+            lines[5],
             format!(
                 "{:<21}{:<8}List available subrequest types",
                 "subrequests.describe", "1.0.0"

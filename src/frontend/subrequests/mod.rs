@@ -4,6 +4,7 @@
 //! encodings they share, written the way Go's `encoding/json` and `text/tabwriter` write them
 //! (buildx parses and prints the results).
 
+pub mod convertllb;
 pub mod describe;
 pub mod graph;
 pub mod lint;
@@ -60,11 +61,12 @@ pub(crate) const JSON_AND_TEXT: [Named; 2] = [Named::new("result.json"), Named::
 
 /// Every subrequest this frontend answers, as `frontend.subrequests.describe` lists them:
 /// upstream's, then rustfront's own.
-pub fn all() -> [&'static Request; 5] {
+pub fn all() -> [&'static Request; 6] {
     [
         &outline::DEFINITION,
         &targets::DEFINITION,
         &lint::DEFINITION,
+        &convertllb::DEFINITION,
         &describe::DEFINITION,
         &graph::DEFINITION,
     ]
@@ -108,26 +110,7 @@ pub fn go_json<T: Serialize>(value: &T) -> String {
 pub type SourceFiles = [(String, Vec<u8>)];
 
 /// Bytes as Go's `encoding/json` writes a `[]byte`: standard base64 with padding.
-pub fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+pub use crate::llb::protojson::base64;
 
 /// A `[]byte` as Go's `encoding/json` reads it (standard base64, padding optional); `None`
 /// when it is not base64.
