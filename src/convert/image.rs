@@ -262,10 +262,18 @@ impl ImageConfig {
     /// Set `name=value` in `Env`, replacing an existing entry in place (Docker keeps order).
     pub fn set_env(&mut self, name: &str, value: &str) {
         let entry = format!("{name}={value}");
-        let existing = self
-            .env
-            .iter_mut()
-            .find(|kv| kv.split_once('=').map_or(kv.as_str(), |(k, _)| k) == name);
+        // The key of `K=V` is what comes before the first `=` (all of it without one).
+        // (A name with `=` is no entry's key.)
+        let is_key = |kv: &String| match kv.as_bytes().get(name.len()) {
+            Some(b'=') => kv.starts_with(name),
+            Some(_) => false,
+            None => kv == name,
+        };
+        let existing = if name.contains('=') {
+            None
+        } else {
+            self.env.iter_mut().find(|kv| is_key(kv))
+        };
         match existing {
             Some(slot) => *slot = entry,
             None => self.env.push(entry),
@@ -321,6 +329,12 @@ mod tests {
         c.set_env("A", "3");
         c.set_env("C", "x=y");
         assert_eq!(c.env, ["A=3", "B=2", "C=x=y"]);
+        // Keys end at the first `=`; an entry without one is all key.
+        c.env.push("BARE".into());
+        c.set_env("BARE", "1");
+        c.set_env("B=2", "z");
+        c.set_env("AB", "4");
+        assert_eq!(c.env, ["A=3", "B=2", "C=x=y", "BARE=1", "B=2=z", "AB=4"]);
         assert_eq!(c.env_value("C"), Some("x=y"));
         assert_eq!(c.env_value("D"), None);
     }

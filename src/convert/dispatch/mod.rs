@@ -397,8 +397,7 @@ impl<'a> Dispatcher<'a> {
                 .env
                 .push(format!("PATH={}", crate::convert::image::DEFAULT_PATH));
         }
-        let config_env = s.image.config.env.clone();
-        s.env.extend_from_strings(&config_env);
+        s.env.extend_from_strings(&s.image.config.env);
         if !s.image.config.working_dir.is_empty() {
             s.dir = s.image.config.working_dir.clone();
         }
