@@ -12,6 +12,7 @@ use tonic::transport::Channel;
 
 use super::caps::{Caps, frontend_cap};
 use super::error::GatewayError;
+use super::trace::{CallTrace, Timed};
 use super::transport::{self, MAX_DECODE_MESSAGE_SIZE, MAX_ENCODE_MESSAGE_SIZE};
 use crate::proto::fsutil::types::Stat;
 use crate::proto::google::protobuf::Any;
@@ -70,19 +71,28 @@ pub struct Warning {
 /// All LLBBridge calls except `Return`. Clones share the connection and the cached caps.
 #[derive(Debug, Clone)]
 pub struct GatewayClient {
-    rpc: LlbBridgeClient<Channel>,
+    rpc: LlbBridgeClient<Timed<Channel>>,
     caps: Arc<OnceLock<Caps>>,
+    /// Per-call timing, when `RUSTFRONT_TRACE` is set (see [`crate::trace`]).
+    trace: Option<Arc<CallTrace>>,
 }
 
 impl GatewayClient {
     fn new(channel: Channel) -> Self {
-        let rpc = LlbBridgeClient::new(channel)
+        let trace = CallTrace::from_env();
+        let rpc = LlbBridgeClient::new(Timed::new(channel, trace.clone()))
             .max_decoding_message_size(MAX_DECODE_MESSAGE_SIZE)
             .max_encoding_message_size(MAX_ENCODE_MESSAGE_SIZE);
         Self {
             rpc,
             caps: Arc::new(OnceLock::new()),
+            trace,
         }
+    }
+
+    /// The timing of the calls so far, when `RUSTFRONT_TRACE` is set.
+    pub fn trace(&self) -> Option<&CallTrace> {
+        self.trace.as_deref()
     }
 
     /// The caps from the first successful [`ping`](Self::ping), if any.
@@ -532,12 +542,18 @@ impl Gateway {
                 limit,
             });
         }
-        self.client
+        let returned = self
+            .client
             .rpc
             .clone()
             .r#return(request)
             .await
-            .map_err(GatewayError::rpc("Return"))?;
+            .map_err(GatewayError::rpc("Return"));
+        if let Some(trace) = self.client.trace() {
+            // stdout is the gRPC pipe: the report goes to stderr.
+            eprint!("{}", trace.report());
+        }
+        returned?;
         Ok(())
     }
 }

@@ -128,6 +128,7 @@ mod error;
 pub mod result;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod trace;
 pub mod transport;
 
 pub use caps::{
