@@ -1039,3 +1039,31 @@ async fn subrequests_read_included_files() {
     assert_eq!(warning["location"]["sourceIndex"], 1);
     assert_eq!(results["sources"][1]["filename"], "lib/build.Dockerfile");
 }
+
+#[tokio::test]
+async fn base_images_are_resolved_once_each_though_asked_early() {
+    // A single-platform build starts resolving while it reads .dockerignore; the conversion
+    // then uses those answers rather than asking again.
+    let file = "FROM busybox AS a\nRUN true\nFROM busybox\nCOPY --from=a / /\n";
+    let handle = run(
+        with_dockerfile(file).with_file("local://context", ".dockerignore", "*.tmp\n"),
+        &[],
+    )
+    .await;
+    let rec = handle.recorded();
+    assert!(
+        rec.the_return().error.is_none(),
+        "{:?}",
+        rec.the_return().error
+    );
+    assert_eq!(rec.resolves.len(), 1, "{:?}", rec.resolves);
+    // A missing base image still fails with BuildKit's answer (only the target's stage is
+    // resolved: the first one is not used).
+    let handle = run(with_dockerfile("FROM busybox\nFROM nosuch:1\n"), &[]).await;
+    let message = error_of(&handle);
+    assert!(
+        message.contains("docker.io/library/nosuch:1: not found"),
+        "{message}"
+    );
+    assert_eq!(handle.recorded().resolves.len(), 1);
+}

@@ -11,7 +11,7 @@ use super::load::{load_context_ignore, load_dockerfile};
 use super::options::{BuildOptions, OptionError};
 use super::remote;
 use super::subrequests;
-use crate::convert::{self, ConvertError, ConvertOptions, ImageRequest, Plan};
+use crate::convert::{self, ConvertError, ConvertOptions, Plan};
 use crate::dockerfile;
 use crate::gateway::{
     self, FrontendEnv, GatewayClient, GatewayError, PlatformImage, result::ResultError,
@@ -237,7 +237,19 @@ pub async fn build(
             .iter()
             .filter_map(|(k, v)| Some((k.strip_prefix("input-metadata:")?.to_string(), v.clone())))
             .collect(),
+        images: Arc::default(),
     };
+    let build_platform = env
+        .build_platform()
+        .map(Platform::from)
+        .unwrap_or_else(default_platform)
+        .normalized();
+    let parsed = dockerfile::parse(&loaded.data);
+    // A single-platform build asks for its base images now, while the context's
+    // .dockerignore is read; its conversion finds the answers.
+    if let (Ok(parsed), Some(settings)) = (&parsed, prefetch_settings(&opts, &build_platform)) {
+        super::images::prefetch(client, parsed, &settings, &sources.images);
+    }
     // As upstream, a remote context is used whole: no .dockerignore applies.
     let remote_context = remote.and_then(|r| r.context);
     // As upstream, patterns it refuses fail whatever converts the Dockerfile (not `targets`).
@@ -280,11 +292,6 @@ pub async fn build(
             )));
         }
     }
-    let build_platform = env
-        .build_platform()
-        .map(Platform::from)
-        .unwrap_or_else(default_platform)
-        .normalized();
     if let Some(error) =
         ignore_error.filter(|_| opts.request_id.as_deref() != Some(subrequests::targets::NAME))
     {
@@ -292,7 +299,6 @@ pub async fn build(
     }
     // INCLUDE (rustfront's own): read the included files; a Dockerfile without is untouched.
     // A Dockerfile that does not parse has none (`frontend.lint` reports the error itself).
-    let parsed = dockerfile::parse(&loaded.data);
     let includes = match &parsed {
         Ok(parsed) if include::needed(parsed) && remote_context.is_some() => {
             return Err(FrontendError::Unsupported(
@@ -516,7 +522,10 @@ pub(super) async fn resolve_plan(
             None => ConvertError::message(text),
         })
     };
-    let images = match resolve_images(client, plan, opts).await? {
+    let resolution = super::images::resolve(client, plan, opts, &sources.images)
+        .await
+        .map_err(|e| FrontendError::Unsupported(format!("image resolution task: {e}")))?;
+    let images = match resolution {
         Ok(resolved) => resolved,
         Err((request, message)) => {
             let text = format!("{}: {message}", request.reference);
@@ -532,57 +541,22 @@ pub(super) async fn resolve_plan(
     Ok(convert::Resolved { images, contexts })
 }
 
-/// Resolved base images, or the image that failed with BuildKit's message.
-pub(super) type Resolution =
-    Result<BTreeMap<ImageRequest, convert::ResolvedImage>, (ImageRequest, String)>;
-
-/// Resolve every base image the plan needs, concurrently.
-async fn resolve_images(
-    client: &GatewayClient,
-    plan: &Plan,
-    opts: &ConvertOptions,
-) -> Result<Resolution, FrontendError> {
-    let mode = opts.resolve_mode.as_str();
-    let mut tasks = tokio::task::JoinSet::new();
-    for request in plan.image_requests() {
-        let client = client.clone();
-        let log_name = if opts.platform_in_names {
-            format!(
-                "[{} internal] load metadata for {}",
-                request.platform, request.reference
-            )
-        } else {
-            format!("[internal] load metadata for {}", request.reference)
-        };
-        tasks.spawn(async move {
-            let answer = client
-                .resolve_image_config(
-                    &request.reference,
-                    Some(request.platform.to_pb()),
-                    mode,
-                    &log_name,
-                )
-                .await;
-            (request, answer)
-        });
+/// The settings a build converts its one target platform with, as far as planning goes, or
+/// `None` for builds that are not that simple (subrequests, several platforms).
+fn prefetch_settings(opts: &BuildOptions, build_platform: &Platform) -> Option<ConvertOptions> {
+    if opts.request_id.is_some() || opts.platforms.len() > 1 || opts.multi_platform == Some(true) {
+        return None;
     }
-    let mut resolved = BTreeMap::new();
-    while let Some(joined) = tasks.join_next().await {
-        let (request, answer) = joined
-            .map_err(|e| FrontendError::Unsupported(format!("image resolution task: {e}")))?;
-        let image = match answer {
-            Ok(image) => image,
-            Err(e) => return Ok(Err((request, e.message()))),
-        };
-        resolved.insert(
-            request,
-            convert::ResolvedImage {
-                digest: image.digest,
-                config: Some(image.config),
-            },
-        );
-    }
-    Ok(Ok(resolved))
+    let target_platform = match opts.platforms.first() {
+        Some(p) => Some(Platform::parse(p).ok()?.normalized()),
+        None => None,
+    };
+    Some(ConvertOptions {
+        build_platform: build_platform.clone(),
+        target_platform,
+        platform_in_names: false,
+        ..opts.convert.clone()
+    })
 }
 
 /// The patterns of an ignore file, and the error upstream would fail with on them.

@@ -21,6 +21,8 @@ pub(crate) struct ClientSources {
     /// `input-metadata:<name>` options: JSON maps of a frontend input's metadata
     /// (`containerimage.config`: its image config).
     pub input_metadata: BTreeMap<String, String>,
+    /// The base image configs asked for so far.
+    pub images: std::sync::Arc<super::images::ImageConfigs>,
 }
 
 impl ClientSources {

@@ -4,6 +4,7 @@
 mod build;
 mod contexts;
 pub mod dockerignore;
+mod images;
 mod include;
 mod load;
 pub mod options;
