@@ -20,7 +20,7 @@ pub struct EnvList {
 /// A fast hash for variable names (FxHash's multiply-rotate): the keys come from the build's
 /// own Dockerfile and base images, so SipHash's protection buys nothing here.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct BuildKeyHasher;
+struct BuildKeyHasher;
 
 impl std::hash::BuildHasher for BuildKeyHasher {
     type Hasher = KeyHasher;
@@ -31,7 +31,7 @@ impl std::hash::BuildHasher for BuildKeyHasher {
 
 /// The hasher of [`BuildKeyHasher`].
 #[derive(Debug, Clone, Copy)]
-pub struct KeyHasher(u64);
+struct KeyHasher(u64);
 
 impl std::hash::Hasher for KeyHasher {
     fn write(&mut self, bytes: &[u8]) {

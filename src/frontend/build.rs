@@ -244,11 +244,11 @@ pub async fn build(
         .map(Platform::from)
         .unwrap_or_else(default_platform)
         .normalized();
-    let parsed = dockerfile::parse(&loaded.data);
+    let parsed = dockerfile::parse(&loaded.data).map(Arc::new);
     // A single-platform build asks for its base images now, while the context's
     // .dockerignore is read; its conversion finds the answers.
     if let (Ok(parsed), Some(settings)) = (&parsed, prefetch_settings(&opts, &build_platform)) {
-        super::images::prefetch(client, parsed, &settings, &sources.images);
+        super::images::prefetch(client, Arc::clone(parsed), settings, &sources.images);
     }
     // As upstream, a remote context is used whole: no .dockerignore applies.
     let remote_context = remote.and_then(|r| r.context);
@@ -340,7 +340,7 @@ pub async fn build(
         return super::requests::answer(
             client,
             request,
-            (loaded, &includes),
+            (loaded, parsed.as_deref(), &includes),
             settings,
             &warn,
             &sources,
@@ -398,7 +398,6 @@ pub async fn build(
     settings.source = Arc::clone(&source);
     settings.max_definition_size = Some(max_request);
     // Each target platform is converted and solved concurrently, as upstream does.
-    let parsed = Arc::new(parsed);
     let includes = Arc::new(includes);
     let sources = Arc::new(sources);
     let tasks: Vec<_> = targets

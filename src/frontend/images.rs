@@ -114,27 +114,23 @@ pub(super) async fn resolve(
 }
 
 /// Starts resolving the base images of `parsed` converted with `opts` (a single-platform
-/// build's settings), without waiting: [`resolve`] later finds the answers. A Dockerfile
-/// that does not plan, or that INCLUDEs files (read later), is left alone.
+/// build's settings) in the background: planning and asking happen while the caller goes on,
+/// and [`resolve`] later finds the answers. A Dockerfile that does not plan, or that INCLUDEs
+/// files (read later), is left alone.
 pub(super) fn prefetch(
     client: &GatewayClient,
-    parsed: &Dockerfile,
-    opts: &ConvertOptions,
+    parsed: Arc<Dockerfile>,
+    opts: ConvertOptions,
     images: &Arc<ImageConfigs>,
 ) {
-    if crate::frontend::include::needed(parsed) {
+    if crate::frontend::include::needed(&parsed) {
         return;
     }
-    let Ok(plan) = Plan::with_includes(parsed, &Includes::default(), opts) else {
-        return;
-    };
-    let mode = opts.resolve_mode.as_str();
-    for request in plan.image_requests() {
-        let (client, images) = (client.clone(), Arc::clone(images));
-        let (log_name, mode) = (log_name(&request, opts), mode.to_string());
-        tokio::spawn(async move {
-            // The answer (an error too) waits in `images` for the conversion.
-            let _answer = images.resolve(&client, &request, &mode, &log_name).await;
-        });
-    }
+    let (client, images) = (client.clone(), Arc::clone(images));
+    tokio::spawn(async move {
+        if let Ok(plan) = Plan::with_includes(&parsed, &Includes::default(), &opts) {
+            // The answers (errors too) wait in `images` for the conversion.
+            let _answers = resolve(&client, &plan, &opts, &images).await;
+        }
+    });
 }

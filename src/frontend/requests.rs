@@ -15,17 +15,27 @@ use crate::instructions::include::Includes;
 use crate::llb::{self, MarshalOptions};
 use crate::proto::moby::buildkit::v1::frontend::Result as BridgeResult;
 
+/// The Dockerfile as the build parsed it (once), or why it does not parse.
+pub(super) type Parsed<'a> = Result<&'a dockerfile::Dockerfile, &'a dockerfile::ParseError>;
+
 /// The answer to `request` (any but describe) about the loaded Dockerfile (and the files it
 /// INCLUDEs), converted with `settings`.
 pub(super) async fn answer(
     client: &GatewayClient,
     request: &str,
-    (loaded, includes): (&LoadedDockerfile, &Includes),
+    (loaded, parsed, includes): (&LoadedDockerfile, Parsed<'_>, &Includes),
     settings: &ConvertOptions,
     warn: &WarnTarget,
     sources: &ClientSources,
 ) -> Result<BridgeResult, PlatformError> {
-    let parse = || dockerfile::parse(&loaded.data).map_err(PlatformError::Convert);
+    let parse = || parsed.map_err(|e| PlatformError::Convert(e.clone()));
+    // The plan of the target, with its base images and named contexts resolved.
+    let resolved_plan = || async {
+        let plan =
+            Plan::with_includes(parse()?, includes, settings).map_err(PlatformError::Convert)?;
+        let resolved = resolve_plan(client, &plan, settings, sources).await?;
+        Ok::<_, PlatformError>((plan, resolved))
+    };
     // Every file, the Dockerfile first: locations index into this list.
     let files: Vec<(String, Vec<u8>)> =
         std::iter::once((loaded.filename.clone(), loaded.data.clone()))
@@ -38,15 +48,12 @@ pub(super) async fn answer(
             .collect();
     match request {
         targets::NAME => {
-            let list = convert::outline::targets_with_includes(&parse()?, includes)
+            let list = convert::outline::targets_with_includes(parse()?, includes)
                 .map_err(PlatformError::Convert)?;
             Ok(targets::List::new(&list, &files).answer())
         }
         outline::NAME => {
-            let parsed = parse()?;
-            let plan =
-                Plan::with_includes(&parsed, includes, settings).map_err(PlatformError::Convert)?;
-            let resolved = resolve_plan(client, &plan, settings, sources).await?;
+            let (plan, resolved) = resolved_plan().await?;
             // As upstream, the warnings of the conversion are shown.
             let (result, warnings) = convert::outline_reporting(&plan, settings, &resolved);
             warn.send_all(client, &warnings).await?;
@@ -54,10 +61,7 @@ pub(super) async fn answer(
             Ok(outline::Outline::new(&found, &files).answer())
         }
         convertllb::NAME => {
-            let parsed = parse()?;
-            let plan =
-                Plan::with_includes(&parsed, includes, settings).map_err(PlatformError::Convert)?;
-            let resolved = resolve_plan(client, &plan, settings, sources).await?;
+            let (plan, resolved) = resolved_plan().await?;
             // As upstream, the conversion's warnings are shown, and the definition is
             // marshalled as a build marshals it.
             let (converted, warnings) = convert::convert_reporting(&plan, settings, &resolved);
@@ -68,11 +72,11 @@ pub(super) async fn answer(
             Ok(convertllb::answer(&def)?)
         }
         lint::NAME => {
-            let report = lint_report(client, (loaded, includes), settings, sources).await?;
+            let report = lint_report(client, (parsed, includes), settings, sources).await?;
             Ok(lint::Results::new(&report, &files).answer())
         }
         graph::NAME => {
-            let plan = Plan::with_includes(&parse()?, includes, settings)
+            let plan = Plan::with_includes(parse()?, includes, settings)
                 .map_err(PlatformError::Convert)?;
             Ok(graph::answer(&StageGraph::new(&plan)))
         }
@@ -86,16 +90,16 @@ pub(super) async fn answer(
 /// the report, not an error of the request.
 async fn lint_report(
     client: &GatewayClient,
-    (loaded, includes): (&LoadedDockerfile, &Includes),
+    (parsed, includes): (Parsed<'_>, &Includes),
     settings: &ConvertOptions,
     sources: &ClientSources,
 ) -> Result<LintReport, PlatformError> {
-    let parsed = match dockerfile::parse(&loaded.data) {
+    let parsed = match parsed {
         Ok(parsed) => parsed,
-        Err(error) => return Ok(LintReport::failed(error)),
+        Err(error) => return Ok(LintReport::failed(error.clone())),
     };
     let opts = convert::lint_options(settings);
-    let plan = match convert::lint_plan(&parsed, includes, &opts) {
+    let plan = match convert::lint_plan(parsed, includes, &opts) {
         Ok(plan) => plan,
         Err(report) => return Ok(report),
     };

@@ -462,16 +462,39 @@ fn user(u: &pb::UserOpt) -> Json {
     .done()
 }
 
+/// The keys of `OpMetadata`'s fields: protobuf's JSON names, or the snake-case tags Go's
+/// `encoding/json` writes for `llb.OpMetadata`.
+const PROTO_METADATA_KEYS: [&str; 5] = [
+    "ignoreCache",
+    "description",
+    "exportCache",
+    "caps",
+    "progressGroup",
+];
+const GO_METADATA_KEYS: [&str; 5] = [
+    "ignore_cache",
+    "description",
+    "export_cache",
+    "caps",
+    "progress_group",
+];
+
 /// `pb.OpMetadata` as `protojson.Marshal` writes it (inside a nested definition).
 pub fn op_metadata(m: &pb::OpMetadata) -> Json {
+    metadata_with(m, PROTO_METADATA_KEYS)
+}
+
+/// `OpMetadata` under `keys`; both encodings leave out the same empty fields.
+fn metadata_with(m: &pb::OpMetadata, keys: [&str; 5]) -> Json {
+    let [ignore_cache, description, export_cache, caps, group] = keys;
     Fields::default()
-        .bool("ignoreCache", m.ignore_cache)
-        .map("description", &m.description, |v| text(v))
-        .message("exportCache", m.export_cache.as_ref(), |e| {
+        .bool(ignore_cache, m.ignore_cache)
+        .map(description, &m.description, |v| text(v))
+        .message(export_cache, m.export_cache.as_ref(), |e| {
             Fields::default().bool("Value", e.value).done()
         })
-        .map("caps", &m.caps, |on| Json::Bool(*on))
-        .message("progressGroup", m.progress_group.as_ref(), progress_group)
+        .map(caps, &m.caps, |on| Json::Bool(*on))
+        .message(group, m.progress_group.as_ref(), progress_group)
         .done()
 }
 
@@ -533,20 +556,6 @@ pub fn source(s: &pb::Source) -> Json {
         .done()
 }
 
-/// `llb.OpMetadata` as Go's `encoding/json` writes it (snake-case keys, `omitempty`): the
-/// form of the `metadata` map of a convertllb result.
-fn op_metadata_go(m: &pb::OpMetadata) -> Json {
-    Fields::default()
-        .bool("ignore_cache", m.ignore_cache)
-        .map("description", &m.description, |v| text(v))
-        .message("export_cache", m.export_cache.as_ref(), |e| {
-            Fields::default().bool("Value", e.value).done()
-        })
-        .map("caps", &m.caps, |on| Json::Bool(*on))
-        .message("progress_group", m.progress_group.as_ref(), progress_group)
-        .done()
-}
-
 /// The `result.json` of BuildKit's `frontend.convertllb` subrequest for `def`, byte for byte
 /// as `convertllb.Result.ToResult` writes it: every op decoded (`def`, keyed and sorted by
 /// digest), the metadata (`metadata`), the source map (`source`), indented by two spaces,
@@ -565,7 +574,7 @@ pub fn convert_llb_json(def: &pb::Definition) -> Result<String, Error> {
             Json::Object(
                 def.metadata
                     .iter()
-                    .map(|(k, m)| (k.clone(), op_metadata_go(m)))
+                    .map(|(k, m)| (k.clone(), metadata_with(m, GO_METADATA_KEYS)))
                     .collect(),
             ),
         )
